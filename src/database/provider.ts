@@ -1,0 +1,35 @@
+// The throwaway-database interface every provider implements (sqlite, postgres-local, postgres-docker, postgres-url).
+// A provider only ever touches what it created, and dispose() is idempotent and safe to call on any exit path.
+
+import type { SchemaSnapshot } from '../schema/snapshot.ts';
+
+export type ProviderName = 'sqlite' | 'postgres-local' | 'postgres-docker' | 'postgres-url';
+
+export interface ProvisionSpec {
+  /** PostgreSQL major version wanted (postgres-local picks binaries of that major; docker picks the image tag). */
+  postgresVersion?: string;
+  /** Docker image for postgres-docker (default `postgres:17-alpine`). */
+  postgresImage?: string;
+  /** Server URL for postgres-url: a database is created in it, used, and dropped. Never used itself. */
+  serverUrl?: string;
+  /** Where temp dirs go (default os.tmpdir()). */
+  tmpDir?: string;
+  /** Progress lines (never containing a password). */
+  log?: (line: string) => void;
+}
+
+export interface ThrowawayDatabase {
+  provider: ProviderName;
+  dialect: 'postgresql' | 'sqlite';
+  /** Plain URL (postgresql://user:pass@host:port/db or sqlite:////abs/path.db) without a driver part. */
+  url: string;
+  serverVersion: string;
+  /** Numeric server version (PostgreSQL server_version_num, e.g. 170010; SQLite 3045001). */
+  serverVersionNum: number;
+  /** A schema snapshot of the whole database (excluding alembic_version and system objects). */
+  snapshot(): Promise<SchemaSnapshot>;
+  /** Drops everything, back to an empty database. */
+  reset(): Promise<void>;
+  /** Stops/drops/removes what provision started. Idempotent. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,137 @@
+// The JSON-lines protocol between TypeScript and the Python driver (driver.py): one request per line,
+// `{id, method, params}`, answered by `{id, result}` or `{id, error}`; stdout carries nothing else.
+
+import type { SchemaSnapshot } from '../schema/snapshot.ts';
+
+export interface DriverErrorPayload {
+  /** config: alembic.ini / env.py / script location at fault; load: a migration file does not import;
+   * migration: a migration raised while running; refused: env.py tried to reach a database that is not ours;
+   * internal: a bug in the driver. */
+  kind: 'config' | 'load' | 'migration' | 'refused' | 'offline' | 'internal';
+  message: string;
+  revision?: string;
+  /** Relative to the project directory. */
+  file?: string;
+  line?: number;
+  traceback?: string;
+  /** The database's own error, when there is one. */
+  db?: { code?: string; detail?: string; hint?: string; statement?: string };
+  /** Steps that completed before the failure (upgrade/downgrade). */
+  steps?: MigrationStep[];
+}
+
+export interface InspectResult {
+  python: string;
+  alembic: string;
+  sqlalchemy: string;
+  /** Absolute path of the Alembic config file used, or null for a pyproject.toml-only project. */
+  configFile: string | null;
+  scriptLocation: string;
+  versionLocations: string[];
+  /** Dialect and driver of the project's own URL (never the URL itself): e.g. postgresql + asyncpg. */
+  projectUrl: { dialect: string; driver: string | null; source: string } | null;
+  /** True when env.py builds an async engine (create_async_engine / async_engine_from_config / AsyncEngine). */
+  asyncEnv: boolean;
+}
+
+export interface ConfigureParams {
+  /** The throwaway database URL, with the project's driver (e.g. postgresql+asyncpg://...). */
+  url: string;
+  /** Environment variables set to `url` before env.py runs (default ['DATABASE_URL']). */
+  envVars: string[];
+}
+
+export interface RevisionRecord {
+  revision: string;
+  downRevisions: string[];
+  dependsOn: string[];
+  branchLabels: string[];
+  /** Relative to the project directory. */
+  file: string;
+  /** Line of the `revision = ...` assignment. */
+  line: number | null;
+  message: string;
+  /** upgrade() / downgrade() body is `pass`, or raises NotImplementedError, or is missing. */
+  downgrade: 'ok' | 'pass' | 'raises' | 'missing';
+  downgradeLine: number | null;
+}
+
+export interface GraphResult {
+  revisions: RevisionRecord[];
+  /** Files in the versions directories that could not be loaded (syntax error, import error). */
+  loadErrors: DriverErrorPayload[];
+}
+
+/** Facts observed on PostgreSQL around one statement (only when tracing facts). */
+export interface StatementFacts {
+  /** Locks newly taken by this statement on relations that existed before the migration started. */
+  locks: { relation: string; mode: string }[];
+  /** Tables/indexes whose relfilenode changed: rewritten by this statement. */
+  rewritten: string[];
+  lockTimeout: string;
+  statementTimeout: string;
+  /** Relations that existed before this revision started (so rules can skip new tables). */
+  inTransaction: boolean;
+}
+
+export interface ExecutedStatement {
+  sql: string;
+  /** Relative to the project directory; the migration file that issued the statement. */
+  file: string | null;
+  line: number | null;
+  /** e.g. `op.create_index`, `op.execute`, `batch_op.alter_column`. */
+  call: string | null;
+  durationMs: number;
+  facts?: StatementFacts;
+}
+
+export interface MigrationStep {
+  revision: string;
+  direction: 'up' | 'down';
+  durationMs: number;
+  statements: ExecutedStatement[];
+}
+
+export interface MigrateParams {
+  /** An Alembic target: `head`, `base`, `+1`, `-1`, a revision id, `heads`. */
+  target: string;
+  /** Record statements with file:line (always cheap). */
+  trace?: boolean;
+  /** On PostgreSQL, also record locks, rewrites and timeouts per statement. */
+  facts?: boolean;
+}
+
+export interface MigrateResult {
+  steps: MigrationStep[];
+  /** Revisions in alembic_version afterwards. */
+  current: string[];
+}
+
+export interface OfflineParams {
+  /** `upgrade` from..to (`base:head`, `abc:def`) or `downgrade` from..to (`head:base`). */
+  direction: 'up' | 'down';
+  range: string;
+}
+
+export interface OfflineRevisionSql {
+  revision: string;
+  sql: string;
+  statements: ExecutedStatement[];
+}
+
+export interface OfflineResult {
+  revisions: OfflineRevisionSql[];
+}
+
+export interface DriverMethods {
+  inspect: { params: { projectDir: string; configFile: string | null; section: string }; result: InspectResult };
+  configure: { params: ConfigureParams; result: { ok: true } };
+  graph: { params: Record<string, never>; result: GraphResult };
+  upgrade: { params: MigrateParams; result: MigrateResult };
+  downgrade: { params: MigrateParams; result: MigrateResult };
+  offline: { params: OfflineParams; result: OfflineResult };
+  current: { params: Record<string, never>; result: { current: string[] } };
+  'sqlite-snapshot': { params: { path: string }; result: SchemaSnapshot };
+}
+
+export type DriverMethod = keyof DriverMethods;
