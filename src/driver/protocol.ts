@@ -70,7 +70,7 @@ export interface StatementFacts {
   rewritten: string[];
   lockTimeout: string;
   statementTimeout: string;
-  /** Relations that existed before this revision started (so rules can skip new tables). */
+  /** Whether a transaction was open when the statement ran (false inside autocommit_block). */
   inTransaction: boolean;
 }
 
@@ -98,6 +98,13 @@ export interface MigrateParams {
   /** Record statements with file:line (always cheap). */
   trace?: boolean;
   /** On PostgreSQL, also record locks, rewrites and timeouts per statement. */
+  facts?: boolean;
+}
+
+export interface StepParams {
+  revision: string;
+  direction: 'up' | 'down';
+  trace?: boolean;
   facts?: boolean;
 }
 
@@ -129,6 +136,9 @@ export interface DriverMethods {
   graph: { params: Record<string, never>; result: GraphResult };
   upgrade: { params: MigrateParams; result: MigrateResult };
   downgrade: { params: MigrateParams; result: MigrateResult };
+  /** Applies or reverts exactly one revision (Alembic's MigrationStep for that script), whatever else is applied:
+   * the stairway's unit of work, right on branches and merges where `+1`/`-1` are ambiguous. */
+  step: { params: StepParams; result: MigrateResult };
   offline: { params: OfflineParams; result: OfflineResult };
   current: { params: Record<string, never>; result: { current: string[] } };
   'sqlite-snapshot': { params: { path: string }; result: SchemaSnapshot };

@@ -1,0 +1,28 @@
+// Builds dist/: the Action (dist/index.js) and the CLI (dist/cli.js) bundled by esbuild with every dependency,
+// plus the Python driver next to them. Deterministic: CI rebuilds and fails when dist/ differs from the commit.
+import { build } from 'esbuild';
+import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist');
+
+await build({
+  entryPoints: { index: 'src/action/index.ts', cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+  banner: { js: "import { createRequire as __preflightCreateRequire } from 'node:module'; const require = __preflightCreateRequire(import.meta.url);" },
+  // Native add-ons that ssh2 (via testcontainers) loads inside try/catch: absent is fine, it falls back to JS.
+  external: ['cpu-features', '*.node'],
+  legalComments: 'linked',
+  logLevel: 'warning',
+  metafile: false,
+});
+
+copyFileSync('src/driver/driver.py', 'dist/driver.py');
+chmodSync('dist/cli.js', 0o755);

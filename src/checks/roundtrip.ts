@@ -1,0 +1,75 @@
+// The `roundtrip` check: head → lowest reachable revision → head, and the schema after the second upgrade
+// equals the schema after the first. Stops at irreversible migrations and the configured floor, and says so.
+
+import type { ThrowawayDatabase } from '../database/provider.ts';
+import type { Driver } from '../driver/client.ts';
+import type { RevisionRecord } from '../driver/protocol.ts';
+import type { CheckResult, Finding } from '../report/model.ts';
+import { describeChange, diffSnapshots } from '../schema/diff.ts';
+import { findingFromDriverError } from './driver-finding.ts';
+import { describeTrace } from './stairway.ts';
+import { driverErrorPayload, type WalkResult } from './walk.ts';
+
+export async function runRoundtrip(
+  driver: Driver,
+  db: ThrowawayDatabase,
+  walk: WalkResult,
+  opts: { order: string[]; byId: Map<string, RevisionRecord>; floor?: string; heads: string[] },
+): Promise<CheckResult> {
+  const started = Date.now();
+  const findings: Finding[] = [];
+  const done = (reason?: string): CheckResult => ({
+    id: 'roundtrip',
+    status: findings.some((f) => f.severity === 'error') ? 'failed' : 'passed',
+    reason,
+    durationMs: Date.now() - started,
+    findings,
+  });
+  if (!walk.completed || !walk.head) {
+    return { id: 'roundtrip', status: 'skipped', reason: 'the upgrade to head failed', durationMs: 0, findings };
+  }
+
+  // The lowest revision we can go down to: the newest irreversible one, or the floor, whichever is higher.
+  let floorIndex = opts.floor ? opts.order.indexOf(opts.floor) : -1;
+  opts.order.forEach((id, i) => {
+    if (opts.byId.get(id)!.downgrade !== 'ok' && i > floorIndex) floorIndex = i;
+  });
+  const target = floorIndex >= 0 ? opts.order[floorIndex]! : 'base';
+  const expected = floorIndex >= 0 ? walk.snapshots.get(target)! : walk.initial;
+  const headTarget = opts.heads.length > 1 ? 'heads' : 'head';
+
+  try {
+    await driver.call('downgrade', { target, trace: false, facts: false });
+  } catch (error) {
+    findings.push(findingFromDriverError('roundtrip/downgrade-failed', 'error', `downgrade to ${target}`, driverErrorPayload(error)));
+    return done();
+  }
+  const low = await db.snapshot();
+  const trace = diffSnapshots(expected, low);
+  if (trace.length) {
+    findings.push({
+      code: 'roundtrip/downgrade-leaves-trace',
+      severity: 'error',
+      message: `after downgrading from head to ${target}, the schema is not what it was at ${target}: ${trace.length} difference(s)`,
+      details: trace.map(describeTrace),
+      hint: 'The stairway check names the revision whose downgrade leaves this behind.',
+    });
+  }
+  try {
+    await driver.call('upgrade', { target: headTarget, trace: false, facts: false });
+  } catch (error) {
+    findings.push(findingFromDriverError('roundtrip/upgrade-failed', 'error', `upgrade from ${target} to ${headTarget}`, driverErrorPayload(error)));
+    return done();
+  }
+  const again = await db.snapshot();
+  const differs = diffSnapshots(walk.head, again);
+  if (differs.length) {
+    findings.push({
+      code: 'roundtrip/schema-differs',
+      severity: 'error',
+      message: `the schema after upgrade → downgrade → upgrade differs from the first upgrade: ${differs.length} difference(s)`,
+      details: differs.map(describeChange),
+    });
+  }
+  return done(target === 'base' ? undefined : `went down to ${target}, not base (irreversible migration or configured floor)`);
+}

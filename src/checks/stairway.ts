@@ -1,0 +1,62 @@
+// The `stairway` check: every revision's downgrade undoes exactly its upgrade, proven by schema snapshots.
+// Reports the objects left behind (enum, index, sequence...), failed downgrades, and irreversible migrations.
+
+import type { RevisionRecord } from '../driver/protocol.ts';
+import type { CheckResult, Finding } from '../report/model.ts';
+import { describeChange, type SchemaChange } from '../schema/diff.ts';
+import { findingFromDriverError } from './driver-finding.ts';
+import type { WalkResult } from './walk.ts';
+
+export function describeTrace(c: SchemaChange): string {
+  if (c.change === 'added') return `${describeChange(c)} (left behind by the downgrade)`;
+  if (c.change === 'removed') return `${describeChange(c)} (existed before the upgrade, gone after the downgrade)`;
+  return `${describeChange(c)} (not restored by the downgrade)`;
+}
+
+export function stairwayResult(walk: WalkResult, byId: Map<string, RevisionRecord>, durationMs: number): CheckResult {
+  const findings: Finding[] = [];
+  let checked = 0;
+  for (const r of walk.revisions) {
+    const record = byId.get(r.revision)!;
+    const at = { revision: r.revision, file: record.file, line: record.downgradeLine ?? record.line ?? undefined };
+    if (r.stairway === 'checked') checked++;
+    if (r.stairway === 'irreversible') {
+      const how = record.downgrade === 'pass' ? 'is `pass`' : record.downgrade === 'raises' ? 'raises NotImplementedError' : 'is missing';
+      findings.push({
+        code: 'stairway/irreversible',
+        severity: 'warning',
+        message: `revision ${r.revision} cannot be downgraded: its downgrade() ${how}`,
+        ...at,
+        hint: `Write a downgrade() that undoes upgrade(). If the migration is irreversible on purpose, set min-downgrade-revision = "${r.revision}" in [tool.alembic-preflight] so the round trip stops there.`,
+      });
+    }
+    if (r.trace) {
+      const left = r.trace.filter((c) => c.change === 'added').length;
+      findings.push({
+        code: 'stairway/downgrade-leaves-trace',
+        severity: 'error',
+        message: `the downgrade of revision ${r.revision} does not undo its upgrade: ${r.trace.length} difference(s)${left ? `, ${left} object(s) left behind` : ''}`,
+        ...at,
+        details: r.trace.map(describeTrace),
+        hint: 'Make downgrade() drop what upgrade() created: for an enum type, `sa.Enum(name="...").drop(op.get_bind(), checkfirst=True)`; for an index, `op.drop_index(...)`; for a sequence, `op.execute("DROP SEQUENCE ...")`.',
+      });
+    }
+    if (r.downgradeError) findings.push(findingFromDriverError('stairway/downgrade-failed', 'error', 'downgrade', r.downgradeError, at));
+    if (r.reupgradeError) {
+      const f = findingFromDriverError('stairway/reupgrade-failed', 'error', 'upgrade after downgrade', r.reupgradeError, at);
+      f.hint = 'The downgrade left something the upgrade creates again (see the error): make downgrade() drop it.';
+      findings.push(f);
+    }
+  }
+  const failed = findings.some((f) => f.severity === 'error');
+  const inScope = walk.revisions.filter((r) => r.stairway !== 'outside-scope').length;
+  return {
+    id: 'stairway',
+    status: failed ? 'failed' : 'passed',
+    reason: !walk.completed
+      ? `stopped where the upgrade failed; ${checked} revision(s) checked`
+      : inScope < walk.revisions.length ? `${checked} revision(s) checked (scope: new revisions)` : undefined,
+    durationMs,
+    findings,
+  };
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// The alembic-preflight CLI: flags → Config → runPipeline → terminal and files. Thin on purpose: a developer runs
+// on a laptop exactly what the PR check runs. Exit codes: 0 passed, 1 a check failed, 2 bad input, 3 internal error.
+
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { resolveConfig, type RawOptions } from './config.ts';
+import { describeError, EXIT, exitCodeFor, UserError } from './errors.ts';
+import { runPipeline } from './pipeline.ts';
+import { addSecret, redact } from './redact.ts';
+import { readReport } from './report/json.ts';
+import { renderReport, type RenderFormat } from './report/render.ts';
+import { renderText } from './report/text.ts';
+import { renderSarif } from './report/sarif.ts';
+import { TOOL_VERSION } from './version.ts';
+import type { Report } from './report/model.ts';
+
+function commonOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'Alembic config file, relative to DIR (default: alembic.ini, else pyproject.toml)')
+    .option('-n, --name <section>', 'section of the Alembic config file', undefined)
+    .option('--python <path>', 'Python interpreter with the project installed (default: DIR/.venv, else python3)')
+    .option('--env-vars <names>', 'environment variables env.py reads the database URL from (default: DATABASE_URL)')
+    .option('--format <format>', 'report on stdout: text or json', 'text')
+    .option('-o, --output <file>', 'also write the JSON report to this file')
+    .option('--sarif <file>', 'also write a SARIF 2.1.0 file')
+    .option('--fail-on <severity>', 'lowest finding severity that fails the run: error, warning or notice', 'error')
+    .option('-v, --verbose', 'show the output of env.py and the migrations');
+}
+
+function toRaw(command: 'check' | 'drift', dir: string | undefined, o: Record<string, string | boolean | undefined>): RawOptions {
+  const s = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  return {
+    command,
+    dir,
+    config: s('config'),
+    name: s('name'),
+    python: s('python'),
+    database: s('database'),
+    postgresVersion: s('postgresVersion'),
+    postgresImage: s('postgresImage'),
+    envVars: s('envVars'),
+    checks: s('checks'),
+    minDowngradeRevision: s('minDowngradeRevision'),
+    failOn: s('failOn'),
+    format: s('format'),
+    output: s('output'),
+    sarif: s('sarif'),
+    stairwayScope: s('stairwayScope'),
+    databaseUrl: s('databaseUrl'),
+    verbose: o.verbose === true,
+  };
+}
+
+async function run(raw: RawOptions): Promise<number> {
+  addSecret(raw.databaseUrl);
+  if (raw.database?.includes('://')) addSecret(raw.database);
+  const config = await resolveConfig(raw);
+  const isTty = process.stderr.isTTY;
+  const log = (line: string) => {
+    if (line.startsWith('  | ') && !config.verbose) return;
+    process.stderr.write(`${isTty ? '\x1b[2m' : ''}${redact(line)}${isTty ? '\x1b[0m' : ''}\n`);
+  };
+  const report = await runPipeline(config, { log });
+  emit(report, config.format, config.output, config.sarif);
+  if (report.error) {
+    process.stderr.write(`${redact(describeError(new UserError(report.error.message, report.error)))}\n`);
+    return EXIT.userError;
+  }
+  return report.status === 'passed' ? EXIT.ok : EXIT.checkFailed;
+}
+
+function emit(report: Report, format: 'text' | 'json', output?: string, sarif?: string): void {
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  process.stdout.write(redact(format === 'json' ? json : renderText(report, { color: process.stdout.isTTY })));
+  if (output) writeFileSync(output, redact(json));
+  if (sarif) writeFileSync(sarif, redact(`${JSON.stringify(renderSarif(report), null, 2)}\n`));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('alembic-preflight')
+    .description('Checks Alembic migrations before they reach production.')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  commonOptions(
+    program
+      .command('check')
+      .description('revision graph, upgrade, round trip, stairway, drift and lint on a throwaway database')
+      .argument('[dir]', 'directory holding alembic.ini', '.'),
+  )
+    .option('--database <db>', 'auto, sqlite, postgres-local, postgres-docker, or a PostgreSQL server URL to create a throwaway database in')
+    .option('--postgres-version <major>', 'PostgreSQL major version for postgres-local / postgres-docker')
+    .option('--postgres-image <image>', 'Docker image for postgres-docker')
+    .option('--checks <list>', 'comma-separated checks: graph,upgrade,roundtrip,stairway,drift,models-registered,lint')
+    .option('--min-downgrade-revision <rev>', 'do not downgrade this revision or any before it')
+    .addOption(new Option('--stairway-scope <scope>', 'stairway over all revisions or only new ones (PR mode)').choices(['all', 'new']))
+    .action(async (dir: string, opts: Record<string, string>) => {
+      exitCode = await run(toRaw('check', dir, opts));
+    });
+
+  commonOptions(
+    program
+      .command('drift')
+      .description('compare a live database (read-only) with what its migrations say it should be')
+      .argument('[dir]', 'directory holding alembic.ini', '.'),
+  )
+    .requiredOption('--database-url <url>', 'the live database (read-only; never written to)')
+    .option('--database <db>', 'where to build the expected schema: auto, postgres-local, postgres-docker, or a server URL')
+    .option('--postgres-version <major>', 'PostgreSQL major version for the expected schema')
+    .action(async (dir: string, opts: Record<string, string>) => {
+      exitCode = await run(toRaw('drift', dir, opts));
+    });
+
+  program
+    .command('render')
+    .description('render a saved JSON report')
+    .argument('<report>', 'report.json written by --output or --format json')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'sarif']).default('text'))
+    .action((file: string, opts: { format: RenderFormat }) => {
+      process.stdout.write(renderReport(readReport(file), opts.format));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.userError;
+    }
+    process.stderr.write(`${redact(describeError(error))}\n`);
+    return exitCodeFor(error);
+  }
+  return exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${redact(describeError(error))}\n`);
+    process.exitCode = exitCodeFor(error);
+  },
+);

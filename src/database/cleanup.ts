@@ -1,0 +1,95 @@
+// The registry of things to tear down (databases, servers, temp dirs, child processes) on every exit path.
+// disposeAll() runs them; SIGINT/SIGTERM run them and exit 130/143; at 'exit' the synchronous fallbacks still run.
+
+export interface Disposable {
+  /** What this is, for logs (never a password). */
+  name: string;
+  /** Orderly teardown. Must be idempotent. */
+  dispose(): Promise<void>;
+  /** Last resort at process exit, where nothing async can run: kill child PIDs, remove temp dirs. */
+  disposeSync?(): void;
+}
+
+const registry = new Set<Disposable>();
+let handlersInstalled = false;
+let disposing: Promise<void> | null = null;
+let log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+
+/** Where cleanup reports problems (default stderr). */
+export function setCleanupLog(writer: (line: string) => void): void {
+  log = writer;
+}
+
+/** Registers d; returns a function that unregisters it (call it once d is disposed). */
+export function registerDisposable(d: Disposable): () => void {
+  installHandlers();
+  registry.add(d);
+  return () => {
+    registry.delete(d);
+  };
+}
+
+export function pendingDisposables(): string[] {
+  return [...registry].map((d) => d.name);
+}
+
+/** Disposes everything registered, newest first; failures are logged, never thrown, so every item gets its turn. */
+export function disposeAll(): Promise<void> {
+  disposing ??= (async () => {
+    try {
+      for (const d of [...registry].reverse()) {
+        try {
+          await d.dispose();
+        } catch (error) {
+          log(`cleanup: disposing ${d.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+          runSync(d);
+        }
+        registry.delete(d);
+      }
+    } finally {
+      disposing = null;
+    }
+  })();
+  return disposing;
+}
+
+function runSync(d: Disposable): void {
+  try {
+    d.disposeSync?.();
+  } catch (error) {
+    log(`cleanup: last-resort cleanup of ${d.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function disposeAllSync(): void {
+  for (const d of [...registry].reverse()) {
+    runSync(d);
+    registry.delete(d);
+  }
+}
+
+const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (interrupted) {
+        // A second signal while cleaning up: the user wants out now.
+        disposeAllSync();
+        process.exit(SIGNAL_EXIT[signal]);
+      }
+      interrupted = true;
+      const hard = setTimeout(() => {
+        log('cleanup: took too long, killing what is left');
+        disposeAllSync();
+        process.exit(SIGNAL_EXIT[signal]);
+      }, 15_000);
+      hard.unref();
+      void disposeAll().finally(() => process.exit(SIGNAL_EXIT[signal]));
+    });
+  }
+  process.on('exit', disposeAllSync);
+}

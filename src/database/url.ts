@@ -1,0 +1,69 @@
+// Database URL helpers: mask the password for logs, set or drop the driver part, swap the database name.
+// They work on SQLAlchemy-style URLs (`postgresql+asyncpg://u:p@h:5432/db?x=y`, `sqlite+aiosqlite:////abs/x.db`).
+
+const SCHEME = /^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:\/\//;
+
+export interface UrlScheme {
+  /** `postgresql` (also for `postgres://`), `sqlite`, `mysql`, ... */
+  dialect: string;
+  /** The SQLAlchemy driver part, e.g. `asyncpg`, or null. */
+  driver: string | null;
+}
+
+export function urlScheme(url: string): UrlScheme | null {
+  const m = SCHEME.exec(url);
+  if (!m) return null;
+  const dialect = m[1]!.toLowerCase();
+  return { dialect: dialect === 'postgres' ? 'postgresql' : dialect, driver: m[2] ?? null };
+}
+
+/** The URL with its password (in the user-info part and in a `password=` query parameter) replaced by `***`. */
+export function maskUrl(url: string): string {
+  // Passwords must be percent-encoded in URLs (SQLAlchemy requires it too), so the user info ends at the first '@'.
+  return url
+    .replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/?#]*):[^@/?#]*@/, '$1:***@')
+    .replace(/([?&]password=)[^&#]*/gi, '$1***');
+}
+
+/** Masks every URL-looking substring of a message (for errors that echo a connection string). */
+export function maskUrlsIn(text: string): string {
+  return text.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s'"]+/g, (u) => maskUrl(u));
+}
+
+/** Sets the driver part: withDriver('postgresql://x/db', 'asyncpg') → 'postgresql+asyncpg://x/db'; null removes it. */
+export function withDriver(url: string, driver: string | null): string {
+  const scheme = urlScheme(url);
+  if (!scheme) throw new TypeError(`not a database URL: ${maskUrl(url)}`);
+  const rest = url.replace(SCHEME, '');
+  return `${scheme.dialect}${driver ? `+${driver}` : ''}://${rest}`;
+}
+
+function splitPath(url: string): { head: string; path: string; tail: string } {
+  const afterScheme = url.indexOf('://') + 3;
+  const at = url.indexOf('@', afterScheme);
+  const hostStart = at === -1 ? afterScheme : at + 1;
+  const slash = url.indexOf('/', hostStart);
+  const query = url.search(/[?#]/);
+  const pathEnd = query === -1 ? url.length : query;
+  if (slash === -1 || (query !== -1 && slash > query)) {
+    return { head: url.slice(0, pathEnd), path: '', tail: url.slice(pathEnd) };
+  }
+  return { head: url.slice(0, slash), path: url.slice(slash + 1, pathEnd), tail: url.slice(pathEnd) };
+}
+
+/** The database name of a server URL (decoded), or null when the URL has none. */
+export function databaseName(url: string): string | null {
+  const { path } = splitPath(url);
+  return path ? decodeURIComponent(path) : null;
+}
+
+/** The same server URL pointing at another database. */
+export function withDatabase(url: string, name: string): string {
+  const { head, tail } = splitPath(url);
+  return `${head}/${encodeURIComponent(name)}${tail}`;
+}
+
+/** `sqlite:////abs/path.db` for an absolute file path (SQLAlchemy's four-slash form). */
+export function sqliteUrl(absolutePath: string): string {
+  return `sqlite:///${absolutePath}`;
+}
