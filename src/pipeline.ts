@@ -1,21 +1,25 @@
 // runPipeline(config): the one run both entry points share. Starts the driver, checks the graph, provisions the
 // throwaway database, walks the migrations, runs the checks, and always cleans up. Returns the report; never exits.
 
-import { relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { driftResult } from './checks/drift.ts';
+import { modelsRegisteredResult } from './checks/models-registered.ts';
 import { analyseGraph, type GraphAnalysis } from './checks/graph.ts';
 import { runRoundtrip } from './checks/roundtrip.ts';
 import { stairwayResult } from './checks/stairway.ts';
 import { upgradeResult } from './checks/upgrade.ts';
-import { walkMigrations, type WalkResult } from './checks/walk.ts';
+import { driverErrorPayload, walkMigrations, type WalkResult } from './checks/walk.ts';
+import { liveDriftResult, liveRevisionStatus, readLiveDatabase } from './checks/live-drift.ts';
+import { findingFromDriverError } from './checks/driver-finding.ts';
 import { prMigrationsResult } from './checks/pr-migrations.ts';
 import { lintCheck } from './checks/lint.ts';
 import { collectOfflineSql } from './checks/offline-sql.ts';
-import type { Config } from './config.ts';
-import { registerDisposable } from './database/cleanup.ts';
+import { CHECK_ORDER, type Config } from './config.ts';
+import { registerDisposable, type Disposable } from './database/cleanup.ts';
 import type { ThrowawayDatabase } from './database/provider.ts';
 import { provisionDatabase } from './database/select.ts';
 import { withDriver } from './database/url.ts';
-import { Driver } from './driver/client.ts';
+import { Driver, DriverError } from './driver/client.ts';
 import type { InspectResult } from './driver/protocol.ts';
 import { UserError } from './errors.ts';
 import { countFindings, REPORT_VERSION, type CheckId, type CheckResult, type Report } from './report/model.ts';
@@ -52,11 +56,13 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     if (wants(id)) report.checks.push({ id, status: 'skipped', reason, durationMs: 0, findings: [] });
   };
 
-  const disposables: { dispose(): Promise<void> }[] = [];
+  // Everything this run starts is disposed in the finally below, newest first, and by the signal handlers
+  // of cleanup.ts if the run is interrupted.
+  const owned: { d: Disposable; unregister: () => void }[] = [];
+  const own = (d: Disposable) => owned.unshift({ d, unregister: registerDisposable(d) });
   try {
     const driver = await Driver.start({ python: config.python, cwd: config.projectDir, onLog: (l) => log(`  | ${l}`) });
-    disposables.push({ dispose: () => driver.close() });
-    const unregisterDriver = registerDisposable({ dispose: () => driver.close() });
+    own({ name: 'python driver', dispose: () => driver.close() });
 
     const info: InspectResult = await driver.call('inspect', {
       projectDir: config.projectDir,
@@ -74,36 +80,47 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     report.newRevisions = graph.revisions.filter((r) => newFiles.has(r.file)).map((r) => r.revision);
     if (config.pr && wants('pr-migrations')) report.checks.push(prMigrationsResult(config.pr, graph));
 
-    const dbChecks: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint'];
-    if (!graph.order) {
-      for (const id of dbChecks) skip(id, 'the revision graph is broken (see the graph check)');
-    } else if (graph.order.length === 0) {
-      for (const id of dbChecks) skip(id, 'the project has no migrations');
-    } else if (dbChecks.some(wants)) {
-      const floorSet = floorRevisions(config, graph);
-      const db = await provisionDatabase(config.database, projectDialect(info), {
+    const openDatabase = async (dialect: 'postgresql' | 'sqlite' | null): Promise<ThrowawayDatabase> => {
+      const db = await provisionDatabase(config.database, dialect, {
         postgresVersion: config.postgresVersion,
         postgresImage: config.postgresImage,
         log,
         sqliteSnapshot: (path: string) => driver.call('sqlite-snapshot', { path }),
       });
-      disposables.unshift(db);
-      const unregisterDb = registerDisposable(db);
+      own({ name: `${db.provider} database`, dispose: () => db.dispose() });
       report.environment.database = { provider: db.provider, dialect: db.dialect, serverVersion: db.serverVersion };
       log(`database: ${db.provider} (${db.dialect} ${db.serverVersion})`);
-      await driver.call('configure', { url: withDriver(db.url, info.projectUrl?.driver ?? null, info.asyncEnv), envVars: config.envVars });
+      const driverName = info.projectUrl?.driver ?? (info.asyncEnv ? (db.dialect === 'sqlite' ? 'aiosqlite' : 'asyncpg') : null);
+      await driver.call('configure', { url: withDriver(db.url, driverName), envVars: config.envVars });
+      return db;
+    };
 
-      await runDatabaseChecks(config, report, driver, db, graph, floorSet, info, log, wants, skip);
-      unregisterDb();
+    if (config.mode === 'drift') {
+      await runLiveDrift(config, report, driver, graph, openDatabase, log);
+    } else {
+      const dbChecks: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint'];
+      if (!graph.order) {
+        for (const id of dbChecks) skip(id, 'the revision graph is broken (see the graph check)');
+      } else if (graph.order.length === 0) {
+        for (const id of dbChecks) skip(id, 'the project has no migrations');
+      } else if (dbChecks.some(wants)) {
+        const belowFloor = floorRevisions(config, graph);
+        const db = await openDatabase(projectDialect(info));
+        await runDatabaseChecks(config, report, driver, db, graph, belowFloor, info, log, wants, skip);
+      }
     }
-    unregisterDriver();
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
+  } catch (caught) {
+    const error = asUserError(caught);
     report.error = { kind: 'user', message: error.message, file: error.where.file, line: error.where.line, revision: error.where.revision };
   } finally {
-    for (const d of disposables) await d.dispose();
+    for (const { d, unregister } of owned) {
+      await d.dispose();
+      unregister();
+    }
   }
 
+  const rank = (id: CheckId) => [...CHECK_ORDER, 'pr-migrations'].indexOf(id);
+  report.checks.sort((a, b) => rank(a.id) - rank(b.id));
   report.counts = countFindings(report.checks);
   report.durationMs = Date.now() - started;
   report.status = report.error ? 'error' : failsOn(report, config) ? 'failed' : 'passed';
@@ -146,6 +163,24 @@ async function runDatabaseChecks(
   const walkMs = Date.now() - walkStarted;
   if (wants('upgrade')) report.checks.push(upgradeResult(walk, graph.byId, walkMs));
   if (wants('stairway')) report.checks.push(stairwayResult(walk, graph.byId, walkMs));
+  // env.py reaching for another database, or not loading at all, is a broken project, not a failed check.
+  const broken = walk.revisions.find((r) => r.upgradeError && ['refused', 'config'].includes(r.upgradeError.kind))?.upgradeError;
+  if (broken) throw new UserError(broken.message, { file: broken.file, line: broken.line, revision: broken.revision }, broken.traceback);
+  // Drift runs while the database is at head, before the round trip moves it.
+  if (wants('drift') || wants('models-registered')) {
+    if (!walk.completed) {
+      skip('drift', 'the upgrade to head failed');
+      skip('models-registered', 'the upgrade to head failed');
+    } else {
+      log('drift: models vs the migrated database');
+      const started = Date.now();
+      const envFile = relative(config.projectDir, join(resolve(config.projectDir, info.scriptLocation), 'env.py'));
+      const drift = await driver.call('drift', { registration: wants('models-registered'), modelPackages: config.drift.modelPackages });
+      const ms = Date.now() - started;
+      if (wants('drift')) report.checks.push(driftResult(drift, envFile, ms));
+      if (wants('models-registered')) report.checks.push(modelsRegisteredResult(drift.registration, envFile, ms));
+    }
+  }
   if (wants('roundtrip')) {
     log('round trip: head → base → head');
     report.checks.push(await runRoundtrip(driver, db, walk, { order, byId: graph.byId, floor: config.minDowngradeRevision, heads: graph.heads }));
@@ -160,8 +195,44 @@ async function runDatabaseChecks(
   if (wants('lint')) {
     report.checks.push(lintCheck({ config, db, graph, walk, offline, newRevisions: config.pr ? newRevisions : null }));
   }
-  for (const id of ['drift', 'models-registered'] as const) skip(id, 'not implemented yet (issue 3)');
-  void info;
+}
+
+async function runLiveDrift(
+  config: Config,
+  report: Report,
+  driver: Driver,
+  graph: GraphAnalysis,
+  openDatabase: (dialect: 'postgresql') => Promise<ThrowawayDatabase>,
+  log: (line: string) => void,
+): Promise<void> {
+  const started = Date.now();
+  log('live database: reading alembic_version and the schema (read-only)');
+  const live = await readLiveDatabase(config.liveDatabaseUrl!);
+  const status = liveRevisionStatus(live.current, graph);
+  let expected: SchemaSnapshot | null = null;
+  if (status.target && graph.order) {
+    const db = await openDatabase('postgresql');
+    log(`expected schema: migrations up to ${status.target.join(', ') || 'base'} on a throwaway database`);
+    try {
+      for (const target of status.target) await driver.call('upgrade', { target, trace: false, facts: false });
+      expected = await db.snapshot();
+    } catch (error) {
+      const e = driverErrorPayload(error);
+      status.findings.push(findingFromDriverError('live-drift/expected-schema-failed', 'error', 'building the expected schema', e));
+    }
+  }
+  report.checks.push(liveDriftResult(status, expected, live.snapshot, config.drift, Date.now() - started));
+}
+
+/** A driver error that the user can fix (config, env.py, a migration file, a refused URL) is a user error;
+ * anything else (a driver bug) goes on up as an internal error. */
+function asUserError(error: unknown): UserError {
+  if (error instanceof UserError) return error;
+  if (error instanceof DriverError && error.payload.kind !== 'internal') {
+    const e = error.payload;
+    return new UserError(e.message, { file: e.file, line: e.line, revision: e.revision }, e.traceback);
+  }
+  throw error;
 }
 
 function projectDialect(info: InspectResult): 'postgresql' | 'sqlite' | null {

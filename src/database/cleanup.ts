@@ -3,7 +3,7 @@
 
 export interface Disposable {
   /** What this is, for logs (never a password). */
-  name: string;
+  name?: string;
   /** Orderly teardown. Must be idempotent. */
   dispose(): Promise<void>;
   /** Last resort at process exit, where nothing async can run: kill child PIDs, remove temp dirs. */
@@ -11,6 +11,10 @@ export interface Disposable {
 }
 
 const registry = new Set<Disposable>();
+
+function nameOf(d: Disposable): string {
+  return d.name ?? (d as { provider?: string }).provider ?? 'a resource';
+}
 let handlersInstalled = false;
 let disposing: Promise<void> | null = null;
 let log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
@@ -30,7 +34,7 @@ export function registerDisposable(d: Disposable): () => void {
 }
 
 export function pendingDisposables(): string[] {
-  return [...registry].map((d) => d.name);
+  return [...registry].map(nameOf);
 }
 
 /** Disposes everything registered, newest first; failures are logged, never thrown, so every item gets its turn. */
@@ -41,7 +45,7 @@ export function disposeAll(): Promise<void> {
         try {
           await d.dispose();
         } catch (error) {
-          log(`cleanup: disposing ${d.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+          log(`cleanup: disposing ${nameOf(d)} failed: ${error instanceof Error ? error.message : String(error)}`);
           runSync(d);
         }
         registry.delete(d);
@@ -57,7 +61,7 @@ function runSync(d: Disposable): void {
   try {
     d.disposeSync?.();
   } catch (error) {
-    log(`cleanup: last-resort cleanup of ${d.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    log(`cleanup: last-resort cleanup of ${nameOf(d)} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

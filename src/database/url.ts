@@ -30,12 +30,19 @@ export function maskUrlsIn(text: string): string {
   return text.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s'"]+/g, (u) => maskUrl(u));
 }
 
-/** Sets the driver part: withDriver('postgresql://x/db', 'asyncpg') → 'postgresql+asyncpg://x/db'; null removes it. */
-export function withDriver(url: string, driver: string | null): string {
+/** The async driver SQLAlchemy users pick for each dialect, for an async env.py whose URL names none. */
+const DEFAULT_ASYNC_DRIVER: Record<string, string> = { postgresql: 'asyncpg', sqlite: 'aiosqlite' };
+
+/**
+ * Sets the driver part: withDriver('postgresql://x/db', 'asyncpg') → 'postgresql+asyncpg://x/db'; null removes it,
+ * unless `asyncEnv` says env.py builds an async engine, which needs an async driver (asyncpg / aiosqlite).
+ */
+export function withDriver(url: string, driver: string | null, asyncEnv = false): string {
   const scheme = urlScheme(url);
   if (!scheme) throw new TypeError(`not a database URL: ${maskUrl(url)}`);
   const rest = url.replace(SCHEME, '');
-  return `${scheme.dialect}${driver ? `+${driver}` : ''}://${rest}`;
+  const chosen = driver ?? (asyncEnv ? (DEFAULT_ASYNC_DRIVER[scheme.dialect] ?? null) : null);
+  return `${scheme.dialect}${chosen ? `+${chosen}` : ''}://${rest}`;
 }
 
 function splitPath(url: string): { head: string; path: string; tail: string } {

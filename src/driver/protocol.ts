@@ -130,6 +130,37 @@ export interface OfflineResult {
   revisions: OfflineRevisionSql[];
 }
 
+/** One difference between target_metadata and the database at head, as autogenerate sees it (drift.py). */
+export interface DriftItem {
+  /** Autogenerate's diff kind: add_table, remove_column, modify_type, add_index, ... */
+  kind: string;
+  table: string | null;
+  message: string;
+  /** The op.* code autogenerate would write. */
+  code: string;
+  /** The SQL that code would run, or null with sqlError when it cannot be rendered offline. */
+  sql: string | null;
+  sqlError: string | null;
+  /** What autogenerate cannot see here (renames...), said next to the finding. */
+  blind?: string;
+}
+
+export interface RegistrationResult {
+  packages: string[];
+  /** The packages were found from where target_metadata's models live (not configured). */
+  discovered: boolean;
+  imported: string[];
+  importErrors: { module: string; message: string; traceback: string }[];
+  unregistered: { table: string; module: string | null; className: string | null; otherMetadata: boolean }[];
+}
+
+export interface DriftResult {
+  hasMetadata: boolean;
+  items: DriftItem[];
+  notes: string[];
+  registration: RegistrationResult | null;
+}
+
 export interface DriverMethods {
   inspect: { params: { projectDir: string; configFile: string | null; section: string }; result: InspectResult };
   configure: { params: ConfigureParams; result: { ok: true } };
@@ -141,6 +172,8 @@ export interface DriverMethods {
   step: { params: StepParams; result: MigrateResult };
   offline: { params: OfflineParams; result: OfflineResult };
   current: { params: Record<string, never>; result: { current: string[] } };
+  /** Models vs the database at head through env.py (drift.py), and model modules env.py never imports. */
+  drift: { params: { registration: boolean; modelPackages: string[] }; result: DriftResult };
   'sqlite-snapshot': { params: { path: string }; result: SchemaSnapshot };
 }
 

@@ -31,14 +31,20 @@ export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 
-// CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that start markup inline.
-const MARKDOWN_PUNCTUATION = /[\\`*_[\]()#+!|~{}]/g;
+// CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that start markup inline
+// (`(` and `)` need none once `[` and `]` are escaped, and escaping them would end up inside autolinked URLs).
+const MARKDOWN_PUNCTUATION = /[\\`*_[\]#+|~]/g;
 
-/** Prose on one line: HTML-escaped, Markdown punctuation escaped, @mentions and #refs defused, newlines flattened. */
+/** Prose on one line: HTML-escaped, Markdown punctuation escaped, @mentions defused, newlines flattened. */
 export function escapeInline(text: string): string {
   return escapeHtml(text.replace(/\r?\n|\r/g, ' '))
     .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
     .replace(/@(?=\w)/g, `@${WORD_JOINER}`);
+}
+
+/** Prose that starts a line: like escapeInline, and it cannot open a list either (`- x`, `1. x`). */
+export function escapeParagraph(text: string): string {
+  return escapeInline(text.trimStart()).replace(/^-/, '\\-').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** A table cell: like escapeInline, and `|` cannot split the row even inside code. */
@@ -46,10 +52,24 @@ export function escapeCell(text: string): string {
   return escapeInline(text).replaceAll('\\|', '&#124;');
 }
 
-/** Inline code that survives any content: HTML <code> with escaped text (backticks need no fence here). */
+/** Inline code in Markdown context (list items, table cells): <code> whose inside is still parsed, so escaped. */
 export function inlineCode(text: string): string {
-  const escaped = escapeHtml(text.replace(/\r?\n|\r/g, ' ')).replaceAll('|', '&#124;').replace(/@(?=\w)/g, `@${WORD_JOINER}`);
-  return `<code>${escaped}</code>`;
+  return `<code>${escapeCell(text)}</code>`;
+}
+
+/** One line of text inside an HTML block (e.g. <summary>), where Markdown is not parsed: HTML escapes only. */
+export function htmlLine(text: string): string {
+  return escapeHtml(text.replace(/\r?\n|\r/g, ' ')).replace(/@(?=\w)/g, `@${WORD_JOINER}`);
+}
+
+/** Our hidden marker for one Alembic project; the key is encoded so it cannot end the HTML comment early. */
+export function commentMarker(projectKey: string, kind = 'alembic-preflight'): string {
+  const utf8 = new TextEncoder();
+  const key = [...projectKey]
+    .map((c) => (/^[\w./-]$/.test(c) ? c : [...utf8.encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')))
+    .join('')
+    .replace(/--/g, '-%2D');
+  return `<!-- ${kind}:${key} -->`;
 }
 
 /** Shortens text to at most `max` characters, saying so. */

@@ -1,0 +1,118 @@
+// The one database a PostgreSQL provider creates, uses and drops, reached through an admin connection to another
+// database of the same server. Shared by postgres-local, postgres-docker and postgres-url; it never touches others.
+
+import pg from 'pg';
+import { snapshotPostgres } from '../schema/postgres-snapshot.ts';
+import type { SchemaSnapshot } from '../schema/snapshot.ts';
+
+export interface ConnectionTarget {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  /** Any extra pg options (ssl, ...) taken from a user's URL. */
+  extra?: Omit<pg.ClientConfig, 'host' | 'port' | 'user' | 'password' | 'database'>;
+}
+
+/** A connected client whose 'error' events (server gone, backend terminated) are recorded instead of crashing us. */
+export async function connectClient(config: pg.ClientConfig): Promise<pg.Client> {
+  const client = new pg.Client(config);
+  client.on('error', () => {
+    // The next query on this client fails with the real error; an idle client losing its server is expected
+    // when a database is dropped WITH (FORCE) or the server stops.
+  });
+  await client.connect();
+  return client;
+}
+
+export interface ServerVersion {
+  serverVersion: string;
+  serverVersionNum: number;
+}
+
+export async function serverVersionOf(client: pg.Client): Promise<ServerVersion> {
+  const r = await client.query<{ v: string; n: string }>(
+    "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n",
+  );
+  const row = r.rows[0]!;
+  return { serverVersion: row.v.split(' ')[0]!, serverVersionNum: Number(row.n) };
+}
+
+export class WorkingDatabase {
+  private snapshotClient: pg.Client | null = null;
+  private dropped = false;
+
+  private constructor(
+    private readonly admin: pg.Client,
+    private readonly target: ConnectionTarget,
+    readonly name: string,
+    readonly version: ServerVersion,
+    private readonly excludeTables: string[],
+  ) {}
+
+  /** Creates `name` through `admin` (which stays owned by the caller until close()). */
+  static async create(
+    admin: pg.Client,
+    target: ConnectionTarget,
+    name: string,
+    opts: { excludeTables: string[] },
+  ): Promise<WorkingDatabase> {
+    const version = await serverVersionOf(admin);
+    const db = new WorkingDatabase(admin, target, name, version, opts.excludeTables);
+    await db.createDatabase();
+    return db;
+  }
+
+  private quoted(): string {
+    return this.admin.escapeIdentifier(this.name);
+  }
+
+  private async createDatabase(): Promise<void> {
+    // template0: a clean database whatever a server's template1 holds.
+    await this.admin.query(`CREATE DATABASE ${this.quoted()} TEMPLATE template0`);
+  }
+
+  private async dropDatabase(): Promise<void> {
+    if (this.version.serverVersionNum >= 130000) {
+      await this.admin.query(`DROP DATABASE IF EXISTS ${this.quoted()} WITH (FORCE)`);
+      return;
+    }
+    await this.admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [this.name],
+    );
+    await this.admin.query(`DROP DATABASE IF EXISTS ${this.quoted()}`);
+  }
+
+  clientConfig(): pg.ClientConfig {
+    const t = this.target;
+    return { ...t.extra, host: t.host, port: t.port, user: t.user, password: t.password, database: this.name };
+  }
+
+  async snapshot(): Promise<SchemaSnapshot> {
+    this.snapshotClient ??= await connectClient(this.clientConfig());
+    return snapshotPostgres(this.snapshotClient, { excludeTables: this.excludeTables });
+  }
+
+  private async closeSnapshotClient(): Promise<void> {
+    const c = this.snapshotClient;
+    this.snapshotClient = null;
+    if (c) await c.end();
+  }
+
+  /** Back to an empty database: drop (disconnecting whoever is connected) and create again. */
+  async reset(): Promise<void> {
+    await this.closeSnapshotClient();
+    await this.dropDatabase();
+    await this.createDatabase();
+  }
+
+  /** Drops the database (when asked) and closes our connections. Idempotent. */
+  async close(opts: { drop: boolean }): Promise<void> {
+    await this.closeSnapshotClient();
+    if (opts.drop && !this.dropped) {
+      this.dropped = true;
+      await this.dropDatabase();
+    }
+  }
+}

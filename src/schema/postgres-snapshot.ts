@@ -1,0 +1,114 @@
+// Takes a PostgreSQL schema snapshot from the catalogs: one query per object kind (src/schema/postgres/), all sent
+// as one multi-statement string in one read-only transaction, so a snapshot is one round trip and consistent.
+
+import pg from 'pg';
+import { InternalError, UserError } from '../errors.ts';
+import { maskUrl } from '../database/url.ts';
+import { sortObjects, type SchemaObject, type SchemaSnapshot } from './snapshot.ts';
+import { SqlContext, type CatalogQuery, type Row } from './postgres/catalog-query.ts';
+import { columns } from './postgres/columns.ts';
+import { constraints } from './postgres/constraints.ts';
+import { extensions } from './postgres/extensions.ts';
+import { functions } from './postgres/functions.ts';
+import { indexes } from './postgres/indexes.ts';
+import { policies } from './postgres/policies.ts';
+import { rules } from './postgres/rules.ts';
+import { schemas } from './postgres/schemas.ts';
+import { sequences } from './postgres/sequences.ts';
+import { tables } from './postgres/tables.ts';
+import { triggers } from './postgres/triggers.ts';
+import { types } from './postgres/types.ts';
+import { views } from './postgres/views.ts';
+
+export const CATALOG_QUERIES: readonly CatalogQuery[] = [
+  extensions, schemas, types, sequences, tables, columns, constraints, indexes, views, functions, triggers,
+  policies, rules,
+];
+
+export interface PostgresSnapshotOptions {
+  /** Only these schemas (default: every schema that is not a system one). */
+  schemas?: string[];
+  /** Tables to leave out with their columns, indexes, constraints... (default ['alembic_version']);
+   * a bare name matches in any schema, `schema.table` only there. */
+  excludeTables?: string[];
+}
+
+const MIN_VERSION = 100000;
+const versions = new WeakMap<pg.Client, number>();
+
+async function serverVersionNum(client: pg.Client): Promise<number> {
+  let v = versions.get(client);
+  if (v === undefined) {
+    const r = await client.query<{ n: string }>("SELECT current_setting('server_version_num') AS n");
+    v = Number(r.rows[0]!.n);
+    versions.set(client, v);
+  }
+  return v;
+}
+
+/** The SQL of one snapshot: every catalog query between BEGIN READ ONLY and COMMIT. */
+export function snapshotSql(ctx: SqlContext): string {
+  const parts = [
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    // With only pg_catalog on the path, deparsed definitions name every user object with its schema.
+    'SET LOCAL search_path = pg_catalog',
+    ...CATALOG_QUERIES.map((q) => q.sql(ctx).trim()),
+    'COMMIT',
+  ];
+  return `${parts.join(';\n')};`;
+}
+
+async function run(client: pg.Client, opts: PostgresSnapshotOptions): Promise<SchemaSnapshot> {
+  const serverVersion = await serverVersionNum(client);
+  if (serverVersion < MIN_VERSION) {
+    throw new UserError(`PostgreSQL ${serverVersion} is too old: schema snapshots need PostgreSQL 10 or newer`);
+  }
+  const ctx = new SqlContext({
+    schemas: opts.schemas ?? [],
+    excludeTables: opts.excludeTables ?? ['alembic_version'],
+    serverVersionNum: serverVersion,
+  });
+  let results: pg.QueryResult<Row>[];
+  try {
+    // A query string without parameters goes through the simple protocol, which may hold many statements.
+    results = (await client.query(snapshotSql(ctx))) as unknown as pg.QueryResult<Row>[];
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      throw new InternalError('schema snapshot failed and so did its ROLLBACK', { cause: rollbackError });
+    });
+    throw new InternalError(`schema snapshot query failed: ${(error as Error).message}`, { cause: error });
+  }
+  // Results: BEGIN, SET, one per catalog query, COMMIT.
+  const objects: SchemaObject[] = [];
+  CATALOG_QUERIES.forEach((q, i) => {
+    const result = results[i + 2];
+    if (!result) throw new InternalError(`schema snapshot: no result for ${q.name}`);
+    objects.push(...q.toObjects(result.rows));
+  });
+  return { dialect: 'postgresql', objects: sortObjects(objects) };
+}
+
+/**
+ * A snapshot of the database `target` is connected to (or names). A client is used as is (its session state is
+ * untouched: the search_path change is transaction-local); a connection string gets its own short connection.
+ */
+export async function snapshotPostgres(
+  target: pg.Client | string,
+  opts: PostgresSnapshotOptions = {},
+): Promise<SchemaSnapshot> {
+  if (typeof target !== 'string') return run(target, opts);
+  const client = new pg.Client({ connectionString: target });
+  client.on('error', () => {
+    // Surfaced by the failing query instead.
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new UserError(`cannot connect to ${maskUrl(target)}: ${(error as Error).message}`);
+  }
+  try {
+    return await run(client, opts);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,104 @@
+// What one per-kind catalog query is (SQL text built from the snapshot's filters + a row mapper), and those filters.
+// Every query runs with search_path = pg_catalog, so every user object in the output is schema-qualified.
+
+import type { PropValue, SchemaObject } from '../snapshot.ts';
+
+export type Row = Record<string, unknown>;
+
+export interface SnapshotFilters {
+  /** Only these schemas; all non-system schemas when empty. */
+  schemas: string[];
+  /** Tables left out with everything on them: `alembic_version` (any schema) or `schema.table`. */
+  excludeTables: string[];
+  serverVersionNum: number;
+}
+
+export interface CatalogQuery {
+  /** Which part of the snapshot this is, for errors and timings. */
+  name: string;
+  sql(ctx: SqlContext): string;
+  toObjects(rows: Row[]): SchemaObject[];
+}
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function textArray(values: string[]): string {
+  return `ARRAY[${values.map(literal).join(', ')}]::text[]`;
+}
+
+export class SqlContext {
+  constructor(readonly filters: SnapshotFilters) {}
+
+  get serverVersionNum(): number {
+    return this.filters.serverVersionNum;
+  }
+
+  /** A user schema: not pg_catalog/information_schema/pg_toast/pg_temp_*, and within the requested ones. */
+  namespace(n: string): string {
+    const s = this.filters.schemas;
+    if (s.length) return `${n}.nspname = ANY(${textArray(s)})`;
+    return `${n}.nspname <> 'information_schema' AND ${n}.nspname !~ '^pg_'`;
+  }
+
+  /** A relation in a user schema, not excluded, and not a member of an extension. */
+  relation(n: string, c: string): string {
+    const bare = this.filters.excludeTables.filter((t) => !t.includes('.'));
+    const qualified = this.filters.excludeTables.filter((t) => t.includes('.'));
+    const parts = [this.namespace(n), this.notExtensionMember('pg_class', `${c}.oid`)];
+    if (bare.length) parts.push(`NOT ${c}.relname = ANY(${textArray(bare)})`);
+    if (qualified.length) parts.push(`NOT (${n}.nspname || '.' || ${c}.relname) = ANY(${textArray(qualified)})`);
+    return parts.join(' AND ');
+  }
+
+  /** Objects created by CREATE EXTENSION belong to the extension, not to the migrations. */
+  notExtensionMember(catalog: string, oid: string): string {
+    return `NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '${catalog}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
+  }
+
+  /** The object's comment (pg_description), or NULL. */
+  comment(catalog: string, oid: string, subId = '0'): string {
+    return `(SELECT d.description FROM pg_description d WHERE d.classoid = '${catalog}'::regclass AND d.objoid = ${oid} AND d.objsubid = ${subId})`;
+  }
+
+  /** A collation's qualified name (regcollation only exists from PostgreSQL 13). */
+  collation(oid: string): string {
+    return `(SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = ${oid})`;
+  }
+
+  /** Grants that differ from the owner's defaults, as text (NULL when there are none). */
+  acl(column: string, kind: string, owner: string): string {
+    return `CASE WHEN ${column} IS NULL OR ${column} = acldefault('${kind}', ${owner}) THEN NULL ELSE ${column}::text[] END`;
+  }
+}
+
+export function str(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+export function bool(v: unknown): boolean {
+  return v === true || v === 't';
+}
+
+/** A text[] column as a sorted list (for sets such as grants and options). */
+export function sortedList(v: unknown): string[] | null {
+  if (v === null || v === undefined) return null;
+  return [...(v as string[])].map(String).sort();
+}
+
+/** A text[] column in its own order (for sequences such as enum labels). */
+export function list(v: unknown): string[] {
+  return v === null || v === undefined ? [] : (v as unknown[]).map(String);
+}
+
+/** Leaves out null/empty props so snapshots stay short and adding a prop does not change existing objects. */
+export function props(p: Record<string, PropValue | undefined>): Record<string, PropValue> {
+  const out: Record<string, PropValue> = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    out[k] = v;
+  }
+  return out;
+}
