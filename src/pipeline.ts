@@ -79,6 +79,13 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     report.revisions = graph.revisions;
     report.newRevisions = graph.revisions.filter((r) => newFiles.has(r.file)).map((r) => r.revision);
     if (config.pr && wants('pr-migrations')) report.checks.push(prMigrationsResult(config.pr, graph));
+    const dbChecks: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint', 'live-drift'];
+    const unloadable = graph.result.findings.find((f) => f.code === 'graph/load-error');
+    if (unloadable) {
+      // A migration that does not even import is a broken project (exit 2), reported with the file and line.
+      for (const id of dbChecks) skip(id, 'a migration file does not load (see the graph check)');
+      throw new UserError(unloadable.message, { file: unloadable.file, line: unloadable.line });
+    }
 
     const openDatabase = async (dialect: 'postgresql' | 'sqlite' | null): Promise<ThrowawayDatabase> => {
       const db = await provisionDatabase(config.database, dialect, {
@@ -98,7 +105,6 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     if (config.mode === 'drift') {
       await runLiveDrift(config, report, driver, graph, openDatabase, log);
     } else {
-      const dbChecks: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint'];
       if (!graph.order) {
         for (const id of dbChecks) skip(id, 'the revision graph is broken (see the graph check)');
       } else if (graph.order.length === 0) {

@@ -82,15 +82,15 @@ export class PostgresServerProcess {
     return this.logLines.join('\n');
   }
 
-  /** Starts postgres on `port` and resolves once it logs that it accepts connections. */
-  static async start(opts: {
+  /** Spawns postgres on `port`; `ready` settles once it logs that it accepts connections (or fails to start). */
+  static spawn(opts: {
     postgres: string;
     dataDir: string;
     socketDir: string;
     port: number;
     account: Account | null;
     timeoutMs?: number;
-  }): Promise<PostgresServerProcess> {
+  }): PostgresServerProcess {
     const args = ['-D', opts.dataDir, '-p', String(opts.port), '-h', '127.0.0.1',
       '-k', opts.socketDir.length <= MAX_SOCKET_DIR ? opts.socketDir : ''];
     for (const setting of THROWAWAY_SETTINGS) args.push('-c', setting);
@@ -101,45 +101,52 @@ export class PostgresServerProcess {
       ...(opts.account ? { uid: opts.account.uid, gid: opts.account.gid } : {}),
     });
     const server = new PostgresServerProcess(child, opts.port);
-    // The server and its log pipe must not keep our process alive: the 'exit' cleanup stops it if we forget.
-    child.unref();
+    server.ready = server.watchStartup(opts.postgres, opts.timeoutMs ?? 30_000);
+    return server;
+  }
+
+  ready: Promise<void> = Promise.resolve();
+
+  private watchStartup(postgres: string, timeoutMs: number): Promise<void> {
+    const child = this.child;
     const stderr = child.stderr!;
-    (stderr as unknown as { unref?: () => void }).unref?.();
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       let buffered = '';
       let ready = false;
       const timer = setTimeout(() => {
-        reject(new StartFailed(`postgres did not accept connections within ${opts.timeoutMs ?? 30_000} ms`, server.recentLog(), false));
-      }, opts.timeoutMs ?? 30_000);
-      timer.unref();
+        reject(new StartFailed(`postgres did not accept connections within ${timeoutMs} ms`, this.recentLog(), false));
+      }, timeoutMs);
       stderr.setEncoding('utf8');
       stderr.on('data', (chunk: string) => {
         buffered += chunk;
         const lines = buffered.split('\n');
         buffered = lines.pop() ?? '';
         for (const line of lines) {
-          server.logLines.push(line);
-          if (server.logLines.length > LOG_LINES_KEPT) server.logLines.shift();
+          this.logLines.push(line);
+          if (this.logLines.length > LOG_LINES_KEPT) this.logLines.shift();
           if (!ready && line.includes('ready to accept connections')) {
             ready = true;
             clearTimeout(timer);
+            // From now on the server must not keep our process alive: if we forget to stop it, the 'exit'
+            // cleanup does. (Until now the pending startup is what keeps the event loop running.)
+            child.unref();
+            (stderr as unknown as { unref?: () => void }).unref?.();
             resolve();
           }
         }
       });
       child.once('error', (error) => {
         clearTimeout(timer);
-        reject(new StartFailed(`cannot run ${opts.postgres}: ${error.message}`, '', false));
+        reject(new StartFailed(`cannot run ${postgres}: ${error.message}`, '', false));
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         if (ready) return;
-        const log = server.recentLog();
+        const log = this.recentLog();
         reject(new StartFailed(`postgres exited during startup (${signal ?? `code ${code}`})`, log,
           /could not bind|Address already in use/i.test(log)));
       });
     });
-    return server;
   }
 
   /** Fast shutdown (SIGINT: disconnect clients, checkpoint, exit); SIGKILL when that takes over `graceMs`. */

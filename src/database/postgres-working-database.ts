@@ -5,14 +5,8 @@ import pg from 'pg';
 import { snapshotPostgres } from '../schema/postgres-snapshot.ts';
 import type { SchemaSnapshot } from '../schema/snapshot.ts';
 
-export interface ConnectionTarget {
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  /** Any extra pg options (ssl, ...) taken from a user's URL. */
-  extra?: Omit<pg.ClientConfig, 'host' | 'port' | 'user' | 'password' | 'database'>;
-}
+/** How to reach a database of the server by name (host, port, credentials, TLS: all but the database). */
+export type ConnectionTarget = (database: string) => pg.ClientConfig;
 
 /** A connected client whose 'error' events (server gone, backend terminated) are recorded instead of crashing us. */
 export async function connectClient(config: pg.ClientConfig): Promise<pg.Client> {
@@ -40,7 +34,9 @@ export async function serverVersionOf(client: pg.Client): Promise<ServerVersion>
 
 export class WorkingDatabase {
   private snapshotClient: pg.Client | null = null;
-  private dropped = false;
+  private closed = false;
+  /** snapshot/reset/close run one at a time: a reset under a running snapshot would break both. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly admin: pg.Client,
@@ -48,17 +44,18 @@ export class WorkingDatabase {
     readonly name: string,
     readonly version: ServerVersion,
     private readonly excludeTables: string[],
+    private readonly fileCopy: boolean,
   ) {}
 
-  /** Creates `name` through `admin` (which stays owned by the caller until close()). */
+  /** Creates `name` through `admin`, which this object then owns (close() ends it). */
   static async create(
     admin: pg.Client,
     target: ConnectionTarget,
     name: string,
-    opts: { excludeTables: string[] },
+    opts: { excludeTables: string[]; fileCopy?: boolean },
   ): Promise<WorkingDatabase> {
     const version = await serverVersionOf(admin);
-    const db = new WorkingDatabase(admin, target, name, version, opts.excludeTables);
+    const db = new WorkingDatabase(admin, target, name, version, opts.excludeTables, opts.fileCopy ?? false);
     await db.createDatabase();
     return db;
   }
@@ -68,8 +65,9 @@ export class WorkingDatabase {
   }
 
   private async createDatabase(): Promise<void> {
-    // template0: a clean database whatever a server's template1 holds.
-    await this.admin.query(`CREATE DATABASE ${this.quoted()} TEMPLATE template0`);
+    // template0: a clean database whatever a server's template1 holds. STRATEGY exists from PostgreSQL 15.
+    const strategy = this.fileCopy && this.version.serverVersionNum >= 150000 ? ' STRATEGY FILE_COPY' : '';
+    await this.admin.query(`CREATE DATABASE ${this.quoted()} TEMPLATE template0${strategy}`);
   }
 
   private async dropDatabase(): Promise<void> {
@@ -84,14 +82,17 @@ export class WorkingDatabase {
     await this.admin.query(`DROP DATABASE IF EXISTS ${this.quoted()}`);
   }
 
-  clientConfig(): pg.ClientConfig {
-    const t = this.target;
-    return { ...t.extra, host: t.host, port: t.port, user: t.user, password: t.password, database: this.name };
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
-  async snapshot(): Promise<SchemaSnapshot> {
-    this.snapshotClient ??= await connectClient(this.clientConfig());
-    return snapshotPostgres(this.snapshotClient, { excludeTables: this.excludeTables });
+  snapshot(): Promise<SchemaSnapshot> {
+    return this.serially(async () => {
+      this.snapshotClient ??= await connectClient(this.target(this.name));
+      return snapshotPostgres(this.snapshotClient, { excludeTables: this.excludeTables });
+    });
   }
 
   private async closeSnapshotClient(): Promise<void> {
@@ -101,18 +102,25 @@ export class WorkingDatabase {
   }
 
   /** Back to an empty database: drop (disconnecting whoever is connected) and create again. */
-  async reset(): Promise<void> {
-    await this.closeSnapshotClient();
-    await this.dropDatabase();
-    await this.createDatabase();
+  reset(): Promise<void> {
+    return this.serially(async () => {
+      await this.closeSnapshotClient();
+      await this.dropDatabase();
+      await this.createDatabase();
+    });
   }
 
   /** Drops the database (when asked) and closes our connections. Idempotent. */
-  async close(opts: { drop: boolean }): Promise<void> {
-    await this.closeSnapshotClient();
-    if (opts.drop && !this.dropped) {
-      this.dropped = true;
-      await this.dropDatabase();
-    }
+  close(opts: { drop: boolean }): Promise<void> {
+    return this.serially(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      try {
+        await this.closeSnapshotClient();
+        if (opts.drop) await this.dropDatabase();
+      } finally {
+        await this.admin.end();
+      }
+    });
   }
 }

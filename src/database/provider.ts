@@ -16,6 +16,12 @@ export interface ProvisionSpec {
   tmpDir?: string;
   /** Progress lines (never containing a password). */
   log?: (line: string) => void;
+  /** Alembic's version table, left out of snapshots (default `alembic_version`; `schema.table` when qualified). */
+  versionTable?: string;
+  /** SQLite snapshots are taken by the Python driver (`sqlite-snapshot`); the sqlite provider calls this. */
+  sqliteSnapshot?: (path: string) => Promise<SchemaSnapshot>;
+  /** The SQLite library version the driver's Python links (sqlite3.sqlite_version), reported as serverVersion. */
+  sqliteVersion?: string;
 }
 
 export interface ThrowawayDatabase {

@@ -128,6 +128,9 @@ export interface OfflineRevisionSql {
 
 export interface OfflineResult {
   revisions: OfflineRevisionSql[];
+  /** Revisions whose offline mode failed (kind 'offline', with revision and file); the driver carried on past each
+   * one as if it had been applied, so the other revisions still have their SQL. */
+  failures?: DriverErrorPayload[];
 }
 
 /** One difference between target_metadata and the database at head, as autogenerate sees it (drift.py). */
@@ -159,6 +162,17 @@ export interface DriftResult {
   items: DriftItem[];
   notes: string[];
   registration: RegistrationResult | null;
+}
+
+/** The line the driver writes before any request (id 0): what it runs on, or why it cannot run. */
+export interface DriverHello {
+  python: string;
+  executable: string;
+  alembic: string;
+  sqlalchemy: string;
+  pid: number;
+  /** From the first line of driver.py to ready (imports of alembic and sqlalchemy included). */
+  startupMs: number;
 }
 
 export interface DriverMethods {

@@ -168,6 +168,8 @@ export interface LockFact {
 export interface LintStatement {
   /** Position in the revision's linted statement list. */
   index: number;
+  /** Position of the ExecutedStatement it came from (one op.execute may hold several statements). */
+  origin: number;
   sql: string;
   parsed: ParsedStatement;
   definedNames: string[];
@@ -211,8 +213,10 @@ export interface RevisionContext {
   offlineError?: string;
   downgrade: LintRevisionInput['downgrade'];
   downgradeLine: number | null;
-  /** Column types known from earlier statements and revisions: `table.column` → type. */
-  knownColumnType(table: string, column: string): TypeRef | null;
+  /** The column's type just before `at` ran, from earlier statements and revisions (null when unknown). */
+  columnTypeBefore(at: LintStatement, table: string, column: string): TypeRef | null;
+  /** True when a validated CHECK (column IS NOT NULL) exists on table.column before `at` (from the SQL linted). */
+  hasValidatedNotNullCheck(at: LintStatement, table: string, column: string): boolean;
   /** True when the table was created earlier in this revision (rules on such tables do not fire). */
   isNewTable(table: string, at: LintStatement): boolean;
 }

@@ -28,7 +28,7 @@ export interface MarkdownOptions {
   sqlBlockChars?: number;
 }
 
-export type DetailLevel = 'full' | 'no-sql' | 'compact' | 'minimal';
+export type DetailLevel = 'full' | 'some-sql' | 'no-sql' | 'compact' | 'minimal';
 
 export interface RenderedMarkdown {
   markdown: string;
@@ -216,7 +216,7 @@ function revisionSection(
   info: RevisionInfo | undefined,
   migration: MigrationSql | undefined,
   findings: Finding[],
-  level: DetailLevel,
+  withSql: boolean,
   sqlBlockChars: number | null,
   lang: string,
 ): string {
@@ -229,7 +229,7 @@ function revisionSection(
   const file = info?.file ?? migration?.file;
   if (file) body.push(`File: ${inlineCode(file)}${info?.isMerge ? ' (merge revision)' : ''}`);
 
-  if (level === 'full' && migration) {
+  if (withSql && migration) {
     const up = migration.upgradeSql !== null ? sqlWithFindings(migration.upgradeSql, findings, sqlBlockChars, lang) : undefined;
     const rest = findings.filter((f) => !up?.placed.has(f));
     const down = migration.downgradeSql !== null ? sqlWithFindings(migration.downgradeSql, rest, sqlBlockChars, lang) : undefined;
@@ -269,7 +269,18 @@ function shortenedNote(opts: Required<Pick<MarkdownOptions, 'variant'>> & Markdo
   return `> [!NOTE]\n> Shortened to fit ${limit}: the full report, with all SQL, is in ${target}.`;
 }
 
-function compose(report: Report, level: DetailLevel, opts: MarkdownOptions & { variant: 'comment' | 'summary' }, key: string, marker: string | null): string {
+/** Which revisions get their SQL: all at `full`, those chosen at `some-sql`, none below. */
+type SqlChoice = (revision: string) => boolean;
+
+function compose(
+  report: Report,
+  level: DetailLevel,
+  opts: MarkdownOptions & { variant: 'comment' | 'summary' },
+  key: string,
+  marker: string | null,
+  withSql: SqlChoice = () => level === 'full',
+  sectionBytes?: Map<string, number>,
+): string {
   const parts: string[] = [];
   if (marker) parts.push(marker);
   parts.push(header(report, key));
@@ -312,8 +323,11 @@ function compose(report: Report, level: DetailLevel, opts: MarkdownOptions & { v
     const heading = report.newRevisions.length ? `#### New revisions in this PR (${shown.length})` : `#### Revisions (${shown.length})`;
     const infos = new Map(report.revisions.map((r) => [r.revision, r]));
     const sql = new Map(report.migrations.map((m) => [m.revision, m]));
-    const blocks = shown.map((rev) =>
-      revisionSection(rev, infos.get(rev), sql.get(rev), byRevision.get(rev) ?? [], level, opts.sqlBlockChars ?? null, lang));
+    const blocks = shown.map((rev) => {
+      const section = revisionSection(rev, infos.get(rev), sql.get(rev), byRevision.get(rev) ?? [], withSql(rev), opts.sqlBlockChars ?? null, lang);
+      sectionBytes?.set(rev, byteLength(section));
+      return section;
+    });
     parts.push(`${heading}\n\n${blocks.join('\n\n')}`);
   }
 
@@ -327,7 +341,7 @@ export function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-/** Renders at the most detailed level that fits: full, then without SQL, then compact, then minimal. */
+/** Renders at the most detailed level that fits: full; SQL for as many revisions as fit; no SQL; compact; minimal. */
 export function renderMarkdownDetailed(report: Report, options: MarkdownOptions = {}): RenderedMarkdown {
   const variant = options.variant ?? 'comment';
   const opts = {
@@ -338,11 +352,34 @@ export function renderMarkdownDetailed(report: Report, options: MarkdownOptions 
   const key = options.projectKey ?? report.projectDir;
   const marker = options.marker !== undefined ? options.marker : variant === 'comment' ? commentMarker(key) : null;
   const maxBytes = options.maxBytes ?? (variant === 'comment' ? COMMENT_LIMIT : SUMMARY_LIMIT);
-  let last: RenderedMarkdown | undefined;
-  for (const level of ['full', 'no-sql', 'compact', 'minimal'] as const) {
-    const markdown = compose(report, level, opts, key, marker);
-    last = { markdown, level, bytes: byteLength(markdown) };
-    if (last.bytes <= maxBytes) return last;
+  const attempt = (level: DetailLevel, withSql?: SqlChoice, sizes?: Map<string, number>): RenderedMarkdown => {
+    const markdown = compose(report, level, opts, key, marker, withSql, sizes);
+    return { markdown, level, bytes: byteLength(markdown) };
+  };
+
+  const withSqlSizes = new Map<string, number>();
+  const full = attempt('full', undefined, withSqlSizes);
+  if (full.bytes <= maxBytes) return full;
+  const noSqlSizes = new Map<string, number>();
+  const noSql = attempt('no-sql', undefined, noSqlSizes);
+  if (noSql.bytes <= maxBytes) {
+    // Give the room left to the revisions' SQL, in the order they are shown, each whole or not at all.
+    const chosen = new Set<string>();
+    let bytes = noSql.bytes;
+    for (const [rev, size] of withSqlSizes) {
+      const extra = size - (noSqlSizes.get(rev) ?? size);
+      if (extra > 0 && bytes + extra <= maxBytes) {
+        chosen.add(rev);
+        bytes += extra;
+      }
+    }
+    if (chosen.size === 0) return noSql;
+    const some = attempt('some-sql', (rev) => chosen.has(rev));
+    return some.bytes <= maxBytes ? some : noSql;
+  }
+  for (const level of ['compact', 'minimal'] as const) {
+    const r = attempt(level);
+    if (r.bytes <= maxBytes) return r;
   }
   // Even the minimal form is too long only for an absurd limit: say so rather than fail or post something broken.
   const markdown = [marker, header(report, key), shortenedNote(opts)].filter(Boolean).join('\n\n') + '\n';

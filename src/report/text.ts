@@ -30,7 +30,7 @@ function location(report: Report, f: Finding): string | undefined {
 }
 
 function indentLines(text: string, by: string): string {
-  return text.replace(/\r\n?/g, '\n').split('\n').map((l) => `${by}${visible(l)}`).join('\n');
+  return text.replace(/\r\n?/g, "\n").split("\n").map((l) => (l.trim() ? `${by}${visible(l)}` : "")).join("\n");
 }
 
 function findingBlock(report: Report, f: Finding, paint: Paint): string {

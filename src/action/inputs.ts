@@ -1,0 +1,185 @@
+// The Action's inputs and run context, read once by getInputs()/getRunContext() into typed objects (never at
+// module scope), and turned into the RawOptions that resolveConfig validates like CLI flags.
+
+import * as core from '@actions/core';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { PullRequestScope, RawOptions } from '../config.ts';
+import { UserError } from '../errors.ts';
+
+export type ActionMode = 'auto' | 'pr' | 'full' | 'drift' | 'publish';
+const MODES: ActionMode[] = ['auto', 'pr', 'full', 'drift', 'publish'];
+
+export interface ActionInputs {
+  workingDirectory: string;
+  config?: string;
+  name?: string;
+  python?: string;
+  database?: string;
+  postgresVersion?: string;
+  postgresImage?: string;
+  envVars?: string;
+  checks?: string;
+  mode: ActionMode;
+  stairwayScope?: string;
+  minDowngradeRevision?: string;
+  /** Drift mode: the live database to compare against. A secret. */
+  databaseUrl?: string;
+  failOn?: string;
+  comment: boolean;
+  annotations: boolean;
+  /** Where to write the SARIF file and the JSON report (relative to the workspace); default: under RUNNER_TEMP. */
+  sarif?: string;
+  report?: string;
+  githubToken?: string;
+  driftIssue: boolean;
+  driftIssueLabel: string;
+  /** Publish mode: the JSON report to post and the pull request to post it on. */
+  reportFile?: string;
+  prNumber?: number;
+  verbose: boolean;
+}
+
+/** What GitHub tells every step through the environment. */
+export interface RunContext {
+  workspace: string;
+  eventName?: string;
+  eventPath?: string;
+  repository?: string;
+  serverUrl: string;
+  apiUrl: string;
+  runId?: string;
+  runAttempt?: string;
+  runnerTemp: string;
+  sha?: string;
+}
+
+function optional(name: string): string | undefined {
+  const value = core.getInput(name);
+  return value === '' ? undefined : value;
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name).toLowerCase();
+  if (value === '') return fallback;
+  if (['true', 'yes', 'on', '1'].includes(value)) return true;
+  if (['false', 'no', 'off', '0'].includes(value)) return false;
+  throw new UserError(`input ${name} must be true or false, not "${value}"`, { input: name });
+}
+
+export function getInputs(): ActionInputs {
+  const mode = (optional('mode') ?? 'auto') as ActionMode;
+  if (!MODES.includes(mode)) throw new UserError(`input mode must be one of ${MODES.join(', ')}, not "${mode}"`, { input: 'mode' });
+  const prNumberText = optional('pr-number');
+  const prNumber = prNumberText === undefined ? undefined : Number(prNumberText);
+  if (prNumber !== undefined && !(Number.isInteger(prNumber) && prNumber > 0)) {
+    throw new UserError(`input pr-number must be a pull request number, not "${prNumberText}"`, { input: 'pr-number' });
+  }
+  return {
+    workingDirectory: optional('working-directory') ?? '.',
+    config: optional('config'),
+    name: optional('name'),
+    python: optional('python'),
+    database: optional('database'),
+    postgresVersion: optional('postgres-version'),
+    postgresImage: optional('postgres-image'),
+    envVars: optional('env-vars'),
+    checks: optional('checks'),
+    mode,
+    stairwayScope: optional('stairway-scope'),
+    minDowngradeRevision: optional('min-downgrade-revision'),
+    databaseUrl: optional('database-url'),
+    failOn: optional('fail-on'),
+    comment: bool('comment', true),
+    annotations: bool('annotations', true),
+    sarif: optional('sarif'),
+    report: optional('report'),
+    githubToken: optional('github-token'),
+    driftIssue: bool('drift-issue', true),
+    driftIssueLabel: optional('drift-issue-label') ?? 'alembic-preflight-drift',
+    reportFile: optional('report-file'),
+    prNumber,
+    verbose: bool('verbose', false),
+  };
+}
+
+export function getRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  return {
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    eventName: env.GITHUB_EVENT_NAME || undefined,
+    eventPath: env.GITHUB_EVENT_PATH || undefined,
+    repository: env.GITHUB_REPOSITORY || undefined,
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    runId: env.GITHUB_RUN_ID || undefined,
+    runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
+    runnerTemp: env.RUNNER_TEMP || tmpdir(),
+    sha: env.GITHUB_SHA || undefined,
+  };
+}
+
+/** The run's page, where the job summary is: linked from a shortened comment. */
+export function runUrl(ctx: RunContext): string | undefined {
+  if (!ctx.repository || !ctx.runId) return undefined;
+  return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : ''}`;
+}
+
+/** Registers every secret the inputs hold with the runner, so no log line can show it: whole URLs and passwords. */
+export function maskSecrets(inputs: ActionInputs): void {
+  for (const value of [inputs.databaseUrl, inputs.database?.includes('://') ? inputs.database : undefined]) {
+    if (!value) continue;
+    core.setSecret(value);
+    // Unparseable: the whole value is masked above, which is all that can be done.
+    if (!URL.canParse(value)) continue;
+    const password = new URL(value).password;
+    if (password) {
+      core.setSecret(password);
+      core.setSecret(safeDecode(password));
+    }
+  }
+  if (inputs.githubToken) core.setSecret(inputs.githubToken);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch (error) {
+    // A password with a stray `%` is not percent-encoded: it is masked as it is.
+    if (error instanceof URIError) return text;
+    throw error;
+  }
+}
+
+/** Input paths are relative to the workspace (the repository root), like other actions' paths. */
+export function workspacePath(ctx: RunContext, path: string): string {
+  return isAbsolute(path) ? path : resolve(ctx.workspace, path);
+}
+
+/** Where the report and SARIF go by default: one directory per project under RUNNER_TEMP. */
+export function defaultOutputDir(ctx: RunContext, projectKey: string): string {
+  return join(ctx.runnerTemp, 'alembic-preflight', projectKey === '.' ? 'root' : projectKey.replace(/[^\w.-]+/g, '_'));
+}
+
+/** The inputs as resolveConfig's RawOptions (strings as given; resolveConfig validates and applies defaults). */
+export function toRawOptions(inputs: ActionInputs, mode: 'pr' | 'full' | 'drift', pr?: PullRequestScope): RawOptions {
+  return {
+    command: mode === 'drift' ? 'drift' : 'check',
+    mode,
+    dir: inputs.workingDirectory,
+    config: inputs.config,
+    name: inputs.name,
+    python: inputs.python,
+    database: inputs.database,
+    postgresVersion: inputs.postgresVersion,
+    postgresImage: inputs.postgresImage,
+    envVars: inputs.envVars,
+    checks: inputs.checks,
+    minDowngradeRevision: inputs.minDowngradeRevision,
+    failOn: inputs.failOn,
+    format: 'text',
+    stairwayScope: inputs.stairwayScope,
+    databaseUrl: inputs.databaseUrl,
+    verbose: inputs.verbose,
+    pr,
+  };
+}

@@ -1,0 +1,210 @@
+// The Action: inputs → (PR: changed migrations) → Config → runPipeline → report files, annotations, job summary,
+// sticky PR comment or drift issue, outputs. Posting may fail (fork PRs); the check result stands regardless.
+
+import * as core from '@actions/core';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { resolveConfig, type PullRequestScope } from '../config.ts';
+import { describeError, UserError } from '../errors.ts';
+import { createClient, parseRepository, type RepoRef } from '../github/client.ts';
+import { DRIFT_LABEL, syncDriftIssue } from '../github/drift-issue.ts';
+import { emitAnnotations, writeJobSummary } from '../github/job-summary.ts';
+import { pullRequestHeadSha } from '../github/pull-request.ts';
+import { upsertStickyComment } from '../github/sticky-comment.ts';
+import { runPipeline } from '../pipeline.ts';
+import { changedMigrations, pullRequestScope } from '../pr/changed-migrations.ts';
+import { addSecret, redact } from '../redact.ts';
+import { planAnnotations } from '../report/annotations.ts';
+import { readReport, renderJson } from '../report/json.ts';
+import { renderMarkdown, renderMarkdownDetailed } from '../report/markdown.ts';
+import { commentMarker } from '../report/markdown-escape.ts';
+import type { Report } from '../report/model.ts';
+import { renderSarif } from '../report/sarif.ts';
+import { renderText } from '../report/text.ts';
+import { countsPhrase } from '../report/wording.ts';
+import {
+  defaultOutputDir, getInputs, getRunContext, maskSecrets, runUrl, toRawOptions, workspacePath,
+  type ActionInputs, type RunContext,
+} from './inputs.ts';
+
+interface PullRequestEvent {
+  number: number;
+  base: { ref: string; sha?: string };
+  head: { sha?: string; repo?: { fork?: boolean; full_name?: string } | null };
+}
+
+interface EventPayload {
+  pull_request?: PullRequestEvent;
+  workflow_run?: { head_sha?: string; event?: string };
+}
+
+function readEvent(ctx: RunContext): EventPayload {
+  if (!ctx.eventPath) return {};
+  try {
+    return JSON.parse(readFileSync(ctx.eventPath, 'utf8')) as EventPayload;
+  } catch (error) {
+    throw new UserError(`cannot read the event payload ${ctx.eventPath}: ${(error as Error).message}`);
+  }
+}
+
+function log(line: string): void {
+  core.info(redact(line));
+}
+
+function repoOf(ctx: RunContext): RepoRef | undefined {
+  return ctx.repository ? parseRepository(ctx.repository) : undefined;
+}
+
+function writeFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, redact(text));
+}
+
+async function postComment(inputs: ActionInputs, ctx: RunContext, report: Report, projectKey: string, prNumber: number): Promise<void> {
+  const repo = repoOf(ctx);
+  if (!repo || !inputs.githubToken) {
+    core.notice('No PR comment: GITHUB_REPOSITORY or the github-token input is missing. The report is in the job summary.');
+    return;
+  }
+  const marker = commentMarker(projectKey);
+  const rendered = renderMarkdownDetailed(report, { variant: 'comment', projectKey, marker, fullReportUrl: runUrl(ctx) });
+  if (rendered.level !== 'full') log(`PR comment shortened to fit GitHub's limit (${rendered.level}, ${rendered.bytes} bytes)`);
+  try {
+    const client = createClient(inputs.githubToken, ctx.apiUrl);
+    const outcome = await upsertStickyComment(client, { ...repo, issueNumber: prNumber }, marker, redact(rendered.markdown));
+    if (outcome.action === 'forbidden') {
+      core.notice(
+        `Could not comment on pull request #${prNumber} (HTTP ${outcome.status}): the token cannot write here, as for pull requests ` +
+          'from forks. The report is in the job summary and the annotations; the check result is unchanged. ' +
+          'See the two-workflow pattern (workflow_run) in the docs to comment on fork pull requests.',
+        { title: 'alembic-preflight: no PR comment' },
+      );
+      return;
+    }
+    log(`PR comment ${outcome.action}: ${outcome.url}`);
+    core.setOutput('comment-url', outcome.url);
+  } catch (error) {
+    // GitHub being unreachable must not turn a passing check red, nor hide a failing one.
+    core.warning(`Could not post the PR comment: ${redact((error as Error).message)}`);
+  }
+}
+
+async function syncIssue(inputs: ActionInputs, ctx: RunContext, report: Report, projectKey: string): Promise<void> {
+  const repo = repoOf(ctx);
+  const live = report.checks.find((c) => c.id === 'live-drift');
+  // Only a finished live-drift check can say there is no drift: a failed run must not close the issue.
+  if (!live || live.status === 'error' || live.status === 'skipped' || report.error) {
+    log('drift issue left as it is: the live-drift check did not complete');
+    return;
+  }
+  if (!repo || !inputs.githubToken) {
+    core.notice('No drift issue: GITHUB_REPOSITORY or the github-token input is missing.');
+    return;
+  }
+  const marker = commentMarker(projectKey, 'alembic-preflight-drift');
+  const url = runUrl(ctx);
+  const body = renderMarkdown(report, { variant: 'comment', projectKey, marker, fullReportUrl: url });
+  try {
+    const outcome = await syncDriftIssue(createClient(inputs.githubToken, ctx.apiUrl), repo, {
+      marker,
+      label: inputs.driftIssueLabel || DRIFT_LABEL,
+      title: `Schema drift: the live database differs from the migrations (${projectKey})`,
+      body: redact(body),
+      drift: live.findings.length > 0,
+      closingNote: `No drift any more: ${url ? `[this run](${url})` : 'the latest nightly run'} found the live database matching the migrations.`,
+    });
+    if (outcome.action === 'forbidden') {
+      core.notice(`Could not write the drift issue (HTTP ${outcome.status}): give the job \`permissions: issues: write\`.`);
+      return;
+    }
+    if (outcome.action !== 'none') {
+      log(`drift issue ${outcome.action}: ${outcome.url}`);
+      core.setOutput('drift-issue-url', outcome.url);
+    }
+  } catch (error) {
+    core.warning(`Could not update the drift issue: ${redact((error as Error).message)}`);
+  }
+}
+
+function setOutputs(report: Report, reportPath: string, sarifPath: string): void {
+  core.setOutput('status', report.status);
+  core.setOutput('errors', report.counts.error);
+  core.setOutput('warnings', report.counts.warning);
+  core.setOutput('notices', report.counts.notice);
+  core.setOutput('report-path', reportPath);
+  core.setOutput('sarif-path', sarifPath);
+}
+
+/** workflow_run half of the fork-safe pattern: post a report made by the PR job, running none of the PR's code. */
+async function publish(inputs: ActionInputs, ctx: RunContext, event: EventPayload): Promise<void> {
+  if (!inputs.reportFile || !inputs.prNumber) {
+    throw new UserError('mode publish needs the report-file and pr-number inputs', { input: 'report-file' });
+  }
+  const report = readReport(workspacePath(ctx, inputs.reportFile));
+  const repo = repoOf(ctx);
+  const headSha = event.workflow_run?.head_sha;
+  // The artifact is untrusted: only post on the pull request whose head the reporting run actually checked.
+  if (headSha && repo && inputs.githubToken) {
+    const prHead = await pullRequestHeadSha(createClient(inputs.githubToken, ctx.apiUrl), repo, inputs.prNumber);
+    if (prHead !== headSha) {
+      throw new UserError(`pull request #${inputs.prNumber} is at ${prHead ?? 'an unknown commit'}, not at ${headSha} that the report is for`, { input: 'pr-number' });
+    }
+  }
+  const projectKey = report.projectDir;
+  await writeJobSummary(renderMarkdown(report, { variant: 'summary', projectKey }));
+  if (inputs.comment) await postComment(inputs, ctx, report, projectKey, inputs.prNumber);
+  setOutputs(report, workspacePath(ctx, inputs.reportFile), '');
+}
+
+export async function run(): Promise<void> {
+  try {
+    const inputs = getInputs();
+    maskSecrets(inputs);
+    addSecret(inputs.databaseUrl);
+    if (inputs.database?.includes('://')) addSecret(inputs.database);
+    const ctx = getRunContext();
+    const event = readEvent(ctx);
+    if (inputs.mode === 'publish') return await publish(inputs, ctx, event);
+
+    const mode = inputs.mode === 'auto' ? (event.pull_request ? 'pr' : 'full') : inputs.mode;
+    const projectDir = workspacePath(ctx, inputs.workingDirectory);
+    let pr: PullRequestScope | undefined;
+    if (mode === 'pr') {
+      const p = event.pull_request;
+      if (!p) throw new UserError('mode pr needs a pull_request event (GITHUB_EVENT_PATH has no pull_request)', { input: 'mode' });
+      const changes = await changedMigrations({ projectDir, baseRef: p.base.ref, baseSha: p.base.sha, log });
+      log(`pull request #${p.number}: ${changes.added.length} new migration(s), ${changes.modified.length + changes.deleted.length} existing one(s) changed`);
+      pr = pullRequestScope(changes, p.base.ref, p.base.sha);
+    }
+
+    const config = await resolveConfig(toRawOptions(inputs, mode, pr), ctx.workspace);
+    const projectKey = relative(ctx.workspace, config.projectDir).replaceAll('\\', '/') || '.';
+    const outDir = defaultOutputDir(ctx, projectKey);
+    const reportPath = inputs.report ? workspacePath(ctx, inputs.report) : join(outDir, 'report.json');
+    const sarifPath = inputs.sarif ? workspacePath(ctx, inputs.sarif) : join(outDir, 'results.sarif');
+
+    core.startGroup(`alembic-preflight: ${projectKey} (${mode} mode)`);
+    let report: Report;
+    try {
+      report = await runPipeline(config, { log });
+    } finally {
+      core.endGroup();
+    }
+    log(renderText(report));
+
+    writeFile(reportPath, renderJson(report));
+    writeFile(sarifPath, `${JSON.stringify(renderSarif(report, { pathPrefix: projectKey }), null, 2)}\n`);
+    if (inputs.annotations) emitAnnotations(planAnnotations(report, { pathPrefix: projectKey }));
+    const summary = renderMarkdownDetailed(report, { variant: 'summary', projectKey });
+    await writeJobSummary(redact(summary.markdown));
+
+    if (mode === 'pr' && inputs.comment) await postComment(inputs, ctx, report, projectKey, event.pull_request!.number);
+    if (mode === 'drift' && inputs.driftIssue) await syncIssue(inputs, ctx, report, projectKey);
+
+    setOutputs(report, reportPath, sarifPath);
+    if (report.status === 'failed') core.setFailed(`alembic-preflight failed: ${countsPhrase(report.counts)}`);
+    else if (report.status === 'error') core.setFailed(redact(describeError(new UserError(report.error?.message ?? 'the run did not finish', report.error ?? {}))));
+  } catch (error) {
+    core.setFailed(redact(describeError(error)));
+  }
+}

@@ -1,0 +1,218 @@
+// The postgres-local provider: a private PostgreSQL cluster from binaries on this machine, in a temp dir, on a
+// free 127.0.0.1 port, with trust auth and crash-unsafe settings. dispose() stops it and removes the dir.
+
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { UserError } from '../errors.ts';
+import { registerDisposable } from './cleanup.ts';
+import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.ts';
+import { PostgresServerProcess, StartFailed, freePort, serverEnv } from './postgres-server-process.ts';
+import { WorkingDatabase, connectClient, type ConnectionTarget } from './postgres-working-database.ts';
+import type { ProvisionSpec, ThrowawayDatabase } from './provider.ts';
+import { handOver, serverAccount, type Account } from './run-as.ts';
+import { throwawayBaseDir } from './temp-dir.ts';
+
+const execFileAsync = promisify(execFile);
+
+const SUPERUSER = 'postgres';
+const WORKING_DATABASE = 'preflight';
+const START_ATTEMPTS = 3;
+
+function ms(duration: number): number {
+  return Math.round(duration);
+}
+
+function asAccount(account: Account | null): { uid?: number; gid?: number } {
+  return account ? { uid: account.uid, gid: account.gid } : {};
+}
+
+async function run(command: string, args: string[], cwd: string, account: Account | null): Promise<void> {
+  try {
+    await execFileAsync(command, args, { cwd, env: serverEnv(), timeout: 120_000, ...asAccount(account) });
+  } catch (error) {
+    const e = error as { stderr?: string; stdout?: string; message: string };
+    const output = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim();
+    const hint = account && /permission denied/i.test(output + e.message)
+      ? `\n(we are root, so PostgreSQL runs as "${account.name}", which must be able to read the binaries and the temp dir)`
+      : '';
+    throw new UserError(`${command} failed`, {}, `${output || e.message}${hint}`);
+  }
+}
+
+/**
+ * initdb runs once per binaries per process (about half a second); every cluster after that is a copy of this
+ * pristine data dir (tens of milliseconds). The copies live in one temp dir removed at exit.
+ */
+class ClusterTemplates {
+  private root: Promise<string> | null = null;
+  private readonly byBinDir = new Map<string, Promise<string>>();
+
+  private rootDir(tmp: string, account: Account | null): Promise<string> {
+    this.root ??= (async () => {
+      const dir = await mkdtemp(join(tmp, 'alembic-preflight-templates-'));
+      await handOver(dir, account);
+      const unregister = registerDisposable({
+        name: 'postgres-local cluster templates',
+        dispose: async () => {
+          this.forget();
+          unregister();
+          await rm(dir, { recursive: true, force: true });
+        },
+        disposeSync: () => rmSync(dir, { recursive: true, force: true }),
+      });
+      return dir;
+    })();
+    return this.root;
+  }
+
+  private forget(): void {
+    this.root = null;
+    this.byBinDir.clear();
+  }
+
+  dataDir(binaries: PostgresBinaries, tmp: string, account: Account | null): Promise<string> {
+    let template = this.byBinDir.get(binaries.binDir);
+    if (!template) {
+      template = (async () => {
+        const root = await this.rootDir(tmp, account);
+        const dataDir = join(root, `pg${binaries.version}-${this.byBinDir.size}`);
+        await run(binaries.initdb, ['-D', dataDir, '-A', 'trust', '-U', SUPERUSER, '--no-sync', '-E', 'UTF8',
+          '--locale=C'], root, account);
+        return dataDir;
+      })();
+      this.byBinDir.set(binaries.binDir, template);
+      template.catch(() => this.byBinDir.delete(binaries.binDir));
+    }
+    return template;
+  }
+}
+
+const templates = new ClusterTemplates();
+
+async function copyDataDir(from: string, to: string, cwd: string, account: Account | null): Promise<void> {
+  // Run as the server account, the copy is owned by it; cp keeps the 0700 modes PostgreSQL insists on (minus
+  // umask), and -R without -p is measurably faster than -a here.
+  await run('cp', ['-R', from, to], cwd, account);
+}
+
+/** Starts the server, trying another port when one is taken between our probe and postgres binding it. */
+async function startServer(
+  binaries: PostgresBinaries,
+  dataDir: string,
+  dir: string,
+  account: Account | null,
+  track: (server: PostgresServerProcess) => void,
+): Promise<PostgresServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const server = PostgresServerProcess.spawn({ postgres: binaries.postgres, dataDir, socketDir: dir, port, account });
+    track(server);
+    try {
+      await server.ready;
+      return server;
+    } catch (error) {
+      await server.stop();
+      if (error instanceof StartFailed && error.portInUse && attempt < START_ATTEMPTS) continue;
+      if (error instanceof StartFailed) {
+        throw new UserError(`could not start PostgreSQL ${binaries.version} from ${binaries.binDir}: ${error.message}`,
+          {}, error.log || undefined);
+      }
+      throw error;
+    }
+  }
+}
+
+export async function provisionPostgresLocal(spec: ProvisionSpec): Promise<ThrowawayDatabase> {
+  const log = spec.log ?? (() => {});
+  const binaries = await findPostgresBinaries(spec.postgresVersion);
+  if (!binaries) {
+    throw new UserError(
+      spec.postgresVersion
+        ? `no PostgreSQL ${spec.postgresVersion} server binaries (initdb, postgres) found on this machine`
+        : 'no PostgreSQL server binaries (initdb, postgres) found on this machine',
+      { input: spec.postgresVersion ? 'postgres-version' : 'database' },
+      'Install PostgreSQL (e.g. apt-get install postgresql), start Docker, or pass --database postgresql://user:pass@host/db.',
+    );
+  }
+  return startLocal(binaries, spec, log);
+}
+
+/** Starts a cluster from binaries already found (select.ts finds them once to decide, then starts them). */
+export async function startLocal(
+  binaries: PostgresBinaries,
+  spec: ProvisionSpec,
+  log: (line: string) => void = () => {},
+): Promise<ThrowawayDatabase> {
+  const started = performance.now();
+  const account = serverAccount();
+  const tmp = throwawayBaseDir(spec.tmpDir);
+  const dir = await mkdtemp(join(tmp, 'alembic-preflight-pg-'));
+  let server: PostgresServerProcess | null = null;
+  let working: WorkingDatabase | null = null;
+  let disposed: Promise<void> | null = null;
+
+  const dispose = (): Promise<void> => {
+    disposed ??= (async () => {
+      try {
+        if (working) await working.close({ drop: false });
+      } finally {
+        if (server) await server.stop();
+        await rm(dir, { recursive: true, force: true });
+        unregister();
+      }
+    })();
+    return disposed;
+  };
+  const unregister = registerDisposable({
+    name: `postgres-local cluster in ${dir}`,
+    dispose,
+    disposeSync: () => {
+      server?.stopSync();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+
+  try {
+    await handOver(dir, account);
+    const template = await templates.dataDir(binaries, tmp, account);
+    const templateReady = performance.now();
+    const dataDir = join(dir, 'data');
+    await copyDataDir(template, dataDir, dir, account);
+    const copied = performance.now();
+    server = await startServer(binaries, dataDir, dir, account, (s) => {
+      server = s;
+    });
+    const port = server.port;
+    const target: ConnectionTarget = (database) => ({ host: '127.0.0.1', port, user: SUPERUSER, database });
+    const admin = await connectClient(target('postgres'));
+    const connected = performance.now();
+    working = await WorkingDatabase.create(admin, target, WORKING_DATABASE, {
+      excludeTables: [spec.versionTable ?? 'alembic_version'],
+      // Our own throwaway server: FILE_COPY's checkpoints cost nothing with fsync off, and it copies a small
+      // template several times faster than the WAL_LOG default of PostgreSQL 15+.
+      fileCopy: true,
+    });
+    const { serverVersion, serverVersionNum } = working.version;
+    log(`postgres-local: PostgreSQL ${serverVersion} (${binaries.source}: ${binaries.binDir})` +
+      `${account ? ` running as ${account.name}` : ''} on 127.0.0.1:${server.port}, ` +
+      `first connection after ${ms(connected - started)} ms (initdb/template ${ms(templateReady - started)}, ` +
+      `copy ${ms(copied - templateReady)}, start ${ms(connected - copied)}), database ready after ${ms(performance.now() - started)} ms`);
+    const db = working;
+    return {
+      provider: 'postgres-local',
+      dialect: 'postgresql',
+      url: `postgresql://${SUPERUSER}@127.0.0.1:${server.port}/${WORKING_DATABASE}`,
+      serverVersion,
+      serverVersionNum,
+      snapshot: () => db.snapshot(),
+      reset: () => db.reset(),
+      dispose,
+    };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}

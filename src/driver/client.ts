@@ -1,0 +1,251 @@
+// The TypeScript end of the driver protocol: one Python child per run, JSON lines, calls matched to answers by id.
+// Every call settles: with its result, a DriverError carrying the driver's payload, or an error when the child dies.
+
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { InternalError, UserError } from '../errors.ts';
+import { locateDriver } from './locate.ts';
+import type { DriverErrorPayload, DriverHello, DriverMethod, DriverMethods } from './protocol.ts';
+
+export interface DriverStartOptions {
+  /** The project's Python interpreter (a path, or a name found on PATH). */
+  python: string;
+  /** Working directory of the child (the driver chdirs to the project itself on `inspect`). */
+  cwd: string;
+  /** Added to this process's environment for the child. */
+  env?: NodeJS.ProcessEnv;
+  /** Everything the child writes to stderr (env.py prints, logging, tracebacks), one line at a time. */
+  onLog?: (line: string) => void;
+  /** Defaults to the driver.py next to this module (see locate.ts). */
+  driverPath?: string;
+  /** How long the child may take to import Alembic and say hello (default 120 s: cold CI disks are slow). */
+  startTimeoutMs?: number;
+}
+
+export interface CallOptions {
+  /** Reject (and stop the driver, whose state is then unknown) after this many ms. No limit by default. */
+  timeoutMs?: number;
+}
+
+/** An error answer from the driver: a migration that raised, a refused connection, a broken env.py... */
+export class DriverError extends Error {
+  readonly kind: DriverErrorPayload['kind'];
+  readonly file?: string;
+  readonly line?: number;
+  readonly revision?: string;
+  readonly db?: DriverErrorPayload['db'];
+  readonly steps?: DriverErrorPayload['steps'];
+  readonly traceback?: string;
+
+  constructor(
+    readonly method: string,
+    readonly payload: DriverErrorPayload,
+  ) {
+    super(payload.message);
+    this.name = 'DriverError';
+    this.kind = payload.kind;
+    this.file = payload.file;
+    this.line = payload.line;
+    this.revision = payload.revision;
+    this.db = payload.db;
+    this.steps = payload.steps;
+    this.traceback = payload.traceback;
+  }
+}
+
+interface Pending {
+  method: string;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Answer {
+  id: number | null;
+  result?: unknown;
+  error?: DriverErrorPayload;
+}
+
+const STDERR_TAIL = 40;
+const CLOSE_GRACE_MS = 2000;
+
+export class Driver {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited = false;
+  private closing: Promise<void> | null = null;
+  private readonly exitPromise: Promise<void>;
+  private readonly stderrTail: string[] = [];
+  private helloWaiter: { resolve: (h: DriverHello) => void; reject: (e: Error) => void } | null = null;
+  hello: DriverHello | null = null;
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly python: string,
+    onLog: (line: string) => void,
+  ) {
+    this.exitPromise = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        this.exited = true;
+        this.failAll(this.exitError(code, signal));
+        resolve();
+      });
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // Spawn failures (ENOENT, EACCES) arrive here without an exit event.
+      const e = error.code === 'ENOENT' || error.code === 'EACCES'
+        ? new UserError(`cannot run the Python interpreter "${python}" (${error.code}): install Python 3.9+ with alembic, or point --python at the project's interpreter`)
+        : new InternalError(`the Python driver failed: ${error.message}`, { cause: error });
+      this.exited = true;
+      this.failAll(e);
+    });
+    child.stdin.on('error', () => {
+      // EPIPE when the child is gone: the exit handler rejects what is pending.
+    });
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+      onLog(line.replace(/\r$/, ''));
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
+  }
+
+  /** Spawns the driver and resolves once it has imported Alembic and said hello. */
+  static async start(options: DriverStartOptions): Promise<Driver> {
+    const driverPath = options.driverPath ?? locateDriver();
+    const child = spawn(options.python, [driverPath], {
+      cwd: options.cwd,
+      env: {
+        ...process.env,
+        ...options.env,
+        PYTHONUNBUFFERED: '1',
+        PYTHONIOENCODING: 'utf-8',
+        // Loading migrations must not leave __pycache__ in the user's project.
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const driver = new Driver(child, options.python, options.onLog ?? (() => {}));
+    const timeoutMs = options.startTimeoutMs ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      driver.hello = await new Promise<DriverHello>((resolve, reject) => {
+        driver.helloWaiter = { resolve, reject };
+        timer = setTimeout(() => reject(new UserError(
+          `the Python driver did not start within ${timeoutMs} ms (${options.python})`, {}, driver.tail())), timeoutMs);
+      });
+    } catch (error) {
+      await driver.kill();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      driver.helloWaiter = null;
+    }
+    return driver;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  call<M extends DriverMethod>(
+    method: M,
+    params: DriverMethods[M]['params'],
+    options: CallOptions = {},
+  ): Promise<DriverMethods[M]['result']> {
+    if (this.exited || this.closing) {
+      return Promise.reject(new InternalError(`the Python driver is ${this.exited ? 'gone' : 'closing'}; cannot call ${method}`));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const entry: Pending = { method, resolve: resolve as (v: unknown) => void, reject };
+      if (options.timeoutMs !== undefined) {
+        entry.timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new UserError(`the driver's ${method} took longer than ${options.timeoutMs} ms; it was stopped`));
+          void this.kill();
+        }, options.timeoutMs);
+      }
+      this.pending.set(id, entry);
+      this.child.stdin.write(`${JSON.stringify({ id, method, params })}\n`);
+    });
+  }
+
+  /** Asks the driver to stop, then kills it if it does not; every pending call is rejected. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.exited) return;
+      this.child.stdin.write(`${JSON.stringify({ id: this.nextId++, method: 'shutdown', params: {} })}\n`);
+      this.child.stdin.end();
+      const exited = await Promise.race([
+        this.exitPromise.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CLOSE_GRACE_MS).unref()),
+      ]);
+      if (!exited) await this.kill();
+    })();
+    return this.closing;
+  }
+
+  private async kill(): Promise<void> {
+    if (this.exited) return;
+    this.child.kill('SIGKILL');
+    await Promise.race([this.exitPromise, new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+  }
+
+  private onLine(line: string): void {
+    let answer: Answer;
+    try {
+      answer = JSON.parse(line) as Answer;
+    } catch {
+      // stdout belongs to the protocol; anything else there is a driver bug, and later answers cannot be trusted.
+      this.failAll(new InternalError(`the Python driver wrote a line that is not JSON: ${line.slice(0, 200)}`));
+      void this.kill();
+      return;
+    }
+    if (answer.id === 0 && this.helloWaiter) {
+      if (answer.error) {
+        this.helloWaiter.reject(new UserError(answer.error.message, {}, `${this.python}: ${answer.error.traceback ?? ''}`));
+      } else {
+        this.helloWaiter.resolve(answer.result as DriverHello);
+      }
+      return;
+    }
+    const entry = answer.id === null ? undefined : this.pending.get(answer.id);
+    if (!entry) {
+      if (answer.error) {
+        this.failAll(new InternalError(`the Python driver reported: ${answer.error.message}`));
+      }
+      return; // the answer to a call that timed out, or to shutdown
+    }
+    this.pending.delete(answer.id as number);
+    clearTimeout(entry.timer);
+    if (answer.error) entry.reject(new DriverError(entry.method, answer.error));
+    else entry.resolve(answer.result);
+  }
+
+  private failAll(error: Error): void {
+    if (this.helloWaiter) this.helloWaiter.reject(error);
+    for (const [id, entry] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(entry.timer);
+      entry.reject(error);
+    }
+  }
+
+  private exitError(code: number | null, signal: NodeJS.Signals | null): Error {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    if (this.helloWaiter) {
+      return new UserError(
+        `the Python driver could not start: ${this.python} ${how} (it needs Python 3.9+ with alembic and sqlalchemy installed)`,
+        {},
+        this.tail(),
+      );
+    }
+    if (this.closing) return new InternalError(`the Python driver was closed (${how})`);
+    return new InternalError(`the Python driver ${how} unexpectedly${this.tail() ? `; its last output:\n${this.tail()}` : ''}`);
+  }
+
+  private tail(): string {
+    return this.stderrTail.join('\n');
+  }
+}

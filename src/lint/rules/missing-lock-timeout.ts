@@ -1,0 +1,46 @@
+// missing-lock-timeout: a lock that blocks writes (SHARE or stronger) taken on an existing table with no
+// lock_timeout in force. Queued behind any long transaction, it makes every later query on the table wait too.
+// With facts, the timeout is the one the statement really ran with (so a timeout set in env.py counts).
+
+import { hintWithCode } from '../hint-text.ts';
+import { blocksWrites } from '../locks.ts';
+import { at, describeLocks, lintable } from '../statement-queries.ts';
+import type { LintStatement, Rule } from '../types.ts';
+
+export const missingLockTimeout: Rule = {
+  id: 'missing-lock-timeout',
+  title: 'Blocking lock taken with no lock_timeout',
+  defaultSeverity: 'warning',
+  dialects: ['postgresql'],
+  squawk: ['require-lock-timeout', 'require-timeout-settings'],
+  hint: hintWithCode(
+    'Set a lock_timeout so the migration gives up (and can be retried) instead of stalling the application: at the start of upgrade(), or once for every migration in env.py.',
+    `
+def upgrade():
+    op.execute("SET LOCAL lock_timeout = '3s'")  # lasts until the migration's transaction commits
+    ...
+
+# or in env.py, run_migrations_online():
+#     connection.exec_driver_sql("SET lock_timeout = '3s'")
+#     context.configure(connection=connection, target_metadata=target_metadata)`,
+  ),
+  check(ctx, report) {
+    const offending: LintStatement[] = [];
+    for (const stmt of lintable(ctx)) {
+      if (stmt.lockTimeoutMs > 0) continue;
+      if (!stmt.locks.some((l) => blocksWrites(l.mode))) continue;
+      offending.push(stmt);
+    }
+    const first = offending[0];
+    if (!first) return;
+    const source = first.lockTimeoutSource === 'facts' ? `lock_timeout was ${first.facts?.lockTimeout ?? '0'} when it ran (observed)` : 'no SET lock_timeout runs before it in this migration';
+    report({
+      statement: first,
+      message: `Takes ${describeLocks(first, blocksWrites)} with no lock_timeout (${source}): if any transaction holds a lock on the table, this statement waits behind it and every query on the table queues behind this one.${
+        offending.length > 1 ? ` ${offending.length - 1} more statement(s) in this migration do the same.` : ''
+      }`,
+      details: offending.slice(1).map((s) => `${at(s)}: ${describeLocks(s, blocksWrites)}`),
+      evidence: { lockTimeoutSource: first.lockTimeoutSource },
+    });
+  },
+};

@@ -1,0 +1,124 @@
+// The real CLI on the fixtures with SQLite throwaway databases: graph, upgrade, stairway, round trip, exit codes.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { check, runCli } from '../support/cli.ts';
+import { fixture, hasOldVenv, venvPython } from '../support/env.ts';
+
+const sqlite = (name: string, ...extra: string[]) =>
+  runCli(['check', fixture(name), '--database', 'sqlite', '--python', venvPython(), '--format', 'json', ...extra]);
+
+test('healthy passes every check on SQLite, exit 0, with paths relative to the project', async () => {
+  const run = await sqlite('healthy');
+  assert.equal(run.code, 0, run.stderr);
+  const r = run.report!;
+  assert.equal(r.version, 1);
+  assert.equal(r.status, 'passed');
+  for (const id of ['graph', 'upgrade', 'roundtrip', 'stairway']) assert.equal(check(r, id).status, 'passed', id);
+  assert.equal(r.environment.database?.provider, 'sqlite');
+  assert.ok(r.revisions.length >= 5);
+  for (const rev of r.revisions) assert.match(rev.file, /^migrations\/versions\/[0-9a-f]{12}_\w+\.py$/);
+});
+
+test('healthy passes on the oldest supported combination (Alembic 1.8, SQLAlchemy 1.4)', async (t) => {
+  if (!hasOldVenv()) return t.skip('no .venv-old: run scripts/setup-python.sh without PREFLIGHT_SKIP_OLD');
+  const run = await runCli(['check', fixture('healthy'), '--database', 'sqlite', '--python', venvPython('old'), '--format', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.report!.environment.alembic?.startsWith('1.8'), true);
+  assert.equal(check(run.report!, 'stairway').status, 'passed');
+});
+
+test('async SQLite project with batch mode (seed 000 layout) passes with auto database', async () => {
+  const run = await runCli(['check', fixture('async-sqlite'), '--python', venvPython(), '--format', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.report!.environment.database?.provider, 'sqlite');
+  assert.equal(check(run.report!, 'roundtrip').status, 'passed');
+});
+
+test('two heads: graph fails naming both files and the merge command; exit 1', async () => {
+  const run = await sqlite('two-heads');
+  assert.equal(run.code, 1, run.stderr);
+  const f = check(run.report!, 'graph').findings.find((x) => x.code === 'graph/multiple-heads');
+  assert.ok(f, 'multiple-heads finding');
+  assert.equal((f.message.match(/migrations\/versions\//g) ?? []).length, 2);
+  assert.match(f.hint ?? '', /alembic merge/);
+});
+
+test('a merged branch is walked through the merge and passes', async () => {
+  const run = await sqlite('merged-branch');
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(run.report!.revisions.some((r) => r.isMerge));
+  assert.equal(check(run.report!, 'stairway').status, 'passed');
+});
+
+test('irreversible migrations are warnings (not crashes), and --fail-on warning makes them fail', async () => {
+  const run = await sqlite('irreversible');
+  assert.equal(run.code, 0, run.stderr);
+  const irreversible = check(run.report!, 'stairway').findings.filter((f) => f.code === 'stairway/irreversible');
+  assert.equal(irreversible.length, 2);
+  assert.ok(irreversible.some((f) => /`pass`/.test(f.message)));
+  assert.ok(irreversible.some((f) => /NotImplementedError/.test(f.message)));
+  for (const f of irreversible) assert.ok(f.line && f.file, 'points at the downgrade');
+  assert.match(check(run.report!, 'roundtrip').reason ?? '', /went down to/);
+  const strict = await sqlite('irreversible', '--fail-on', 'warning');
+  assert.equal(strict.code, 1);
+});
+
+test('an env.py that hard-codes another SQLite database is refused, exit 2, and that file is never created', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-prod-'));
+  const prod = join(dir, 'prod.db');
+  try {
+    const run = await runCli(['check', fixture('hardcoded-url-sqlite'), '--database', 'sqlite', '--python', venvPython()], {
+      env: { FIXTURE_PROD_SQLITE: prod },
+    });
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /env\.py/);
+    assert.match(run.stderr, /sqlalchemy\.url|DATABASE_URL/);
+    assert.equal(existsSync(prod), false, 'the other database must not be touched');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('graph errors: dangling down_revision, cycle and duplicate ids are reported with the file at fault', async (t) => {
+  for (const [name, code] of [['dangling-down-revision', 'graph/dangling-down-revision'], ['cycle', 'graph/cycle'], ['duplicate-revision', 'graph/duplicate-revision']] as const) {
+    if (!existsSync(fixture(name))) {
+      t.diagnostic(`fixture ${name} missing`);
+      assert.fail(`fixture ${name} missing`);
+    }
+    const run = await sqlite(name);
+    assert.equal(run.code, 1, `${name}: ${run.stderr}`);
+    const f = check(run.report!, 'graph').findings.find((x) => x.code === code);
+    assert.ok(f, `${name}: ${code}`);
+    assert.match(f.file ?? '', /^migrations\/versions\//);
+    assert.equal(check(run.report!, 'upgrade').status, 'skipped');
+  }
+});
+
+test('a migration with a syntax error: exit 2 naming the file and line', async () => {
+  const run = await sqlite('migration-syntax-error');
+  assert.equal(run.code, 2, run.stderr);
+  const f = check(run.report!, 'graph').findings.find((x) => x.code === 'graph/load-error');
+  assert.ok(f);
+  assert.match(f.file ?? '', /\.py$/);
+  assert.ok(f.line && f.line > 1);
+  assert.match(run.stderr, /\.py/);
+});
+
+test('an env.py that fails to import: exit 2 naming env.py', async () => {
+  const run = await sqlite('env-import-error');
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /env\.py/);
+  assert.match(run.stderr, /app\.settings|No module named/);
+});
+
+test('bad input: unknown check and missing directory exit 2 with the input named', async () => {
+  const a = await runCli(['check', fixture('healthy'), '--checks', 'upgrade,bogus']);
+  assert.equal(a.code, 2);
+  assert.match(a.stderr, /bogus/);
+  const b = await runCli(['check', join(tmpdir(), 'no-such-project-dir')]);
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /does not exist/);
+});

@@ -1,0 +1,118 @@
+// The Markdown reporter: golden files for a plain PR report, a hostile one and a huge one (truncation), plus the
+// properties that matter whatever the wording: one marker, no break-out, always within the size limit.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { COMMENT_LIMIT, byteLength, renderMarkdown, renderMarkdownDetailed } from '../../src/report/markdown.ts';
+import { commentMarker, MARKER_PREFIX } from '../../src/report/markdown-escape.ts';
+import { assertGolden } from './golden-file.ts';
+import { htmlTags, scanFences } from './markdown-structure.ts';
+import { HOSTILE, hostileReport, hugeReport, prReport } from './sample-reports.ts';
+
+const RUN = 'https://github.com/acme/shop/actions/runs/123';
+const ALLOWED_TAGS = new Set(['<details>', '</details>', '<summary>', '</summary>', '<code>', '</code>', '<sub>', '</sub>', '<!--']);
+
+function assertContained(markdown: string): void {
+  const scanned = scanFences(markdown);
+  assert.equal(scanned.unclosed, 0, 'every code block is closed');
+  const tags = htmlTags(scanned.outside);
+  const foreign = tags.filter((t) => !ALLOWED_TAGS.has(t.replace(/\s.*>$/, '>')));
+  assert.deepEqual(foreign, [], 'no HTML of the input leaks out of code blocks');
+  assert.equal(tags.filter((t) => t === '<details>' || t.startsWith('<details')).length, tags.filter((t) => t === '</details>').length, 'details balanced');
+  assert.equal(tags.filter((t) => t === '<!--').length <= 1, true, 'at most our own marker opens an HTML comment');
+  assert.equal(markdown.split(MARKER_PREFIX).length - 1, markdown.startsWith(MARKER_PREFIX) ? 1 : 0, 'the marker appears only as the first line');
+}
+
+test('PR comment: status table, the new revision with its SQL and findings beside their statements, schema diff, drift', () => {
+  const md = renderMarkdown(prReport(), { fullReportUrl: RUN });
+  assertGolden('pr-comment.md', md);
+  assert.ok(md.startsWith(`${commentMarker('backend')}\n`));
+  for (const row of ['Revision graph', 'Upgrade', 'Round trip', 'Stairway', 'Model drift', 'SQL lint']) assert.match(md, new RegExp(`\\| ${row} \\|`));
+  // The lint warning sits right after the CREATE INDEX statement, before the next statement.
+  const index = md.indexOf('CREATE INDEX ix_users_email ON users (email);');
+  const warning = md.indexOf('require-concurrent-index');
+  const next = md.indexOf("UPDATE alembic_version SET version_num='2b3c4d5e6f70'");
+  assert.ok(index < warning && warning < next, 'finding placed next to its statement');
+  assert.match(md, /op\.add_column\("users", sa\.Column\("nickname"/, 'drift hint code shown');
+  assertContained(md);
+});
+
+test('job summary variant: no marker, everything, and the same check table', () => {
+  const md = renderMarkdown(prReport(), { variant: 'summary' });
+  assertGolden('pr-summary.md', md);
+  assert.ok(!md.includes(MARKER_PREFIX));
+});
+
+test('hostile text in docstrings, SQL, identifiers, messages and hints cannot break out', () => {
+  const md = renderMarkdown(hostileReport(), { fullReportUrl: RUN });
+  assertGolden('hostile-comment.md', md);
+  assertContained(md);
+  // The hostile SQL is shown (inside a fence longer than its 5-backtick run), not dropped.
+  assert.match(md, /^`{6,}sql$/m);
+  assert.ok(md.includes("COMMENT ON TABLE users IS '`````"));
+  // @mentions are defused everywhere outside code.
+  for (const line of scanFences(md).outside) assert.doesNotMatch(line, /@octocat/);
+  assert.ok(HOSTILE.includes('<!-- alembic-preflight:backend -->'));
+});
+
+test('over 65,536 characters: drops SQL first (as much as needed), links the job summary, stays valid', () => {
+  const report = hugeReport();
+  const full = renderMarkdownDetailed(report, { fullReportUrl: RUN, maxBytes: Number.MAX_SAFE_INTEGER });
+  assert.equal(full.level, 'full');
+  assert.ok(full.bytes > COMMENT_LIMIT, `the sample must be over the limit (is ${full.bytes})`);
+  const fitted = renderMarkdownDetailed(report, { fullReportUrl: RUN });
+  assert.equal(fitted.level, 'some-sql');
+  assert.ok(fitted.bytes <= COMMENT_LIMIT);
+  assert.equal(fitted.bytes, byteLength(fitted.markdown));
+  assert.ok(fitted.markdown.includes(`[job summary](${RUN})`));
+  // The first revisions keep their SQL, the rest say where it is; every finding is still there.
+  assert.ok(fitted.markdown.includes("INSERT INTO items (id, name) VALUES (0, 'item number 0 of batch 0');"));
+  assert.ok(!fitted.markdown.includes("VALUES (14000, 'item number 0 of batch 14')"));
+  assert.ok(fitted.markdown.includes('SQL left out to fit the size limit'));
+  assert.equal(fitted.markdown.split('<code>batch-data-migration</code>').length - 1, 15);
+  assertGolden('huge-comment.md', fitted.markdown);
+  assertContained(fitted.markdown);
+
+  const noSql = renderMarkdownDetailed(report, { fullReportUrl: RUN, maxBytes: 10_000 });
+  assert.equal(noSql.level, 'no-sql');
+  assert.ok(!noSql.markdown.includes('INSERT INTO items'), 'no SQL left');
+  assert.equal(noSql.markdown.split('<code>batch-data-migration</code>').length - 1, 15, 'findings kept');
+  assertContained(noSql.markdown);
+});
+
+test('tighter limits degrade further: compact, then minimal, then a bare notice; never throws', () => {
+  const report = hugeReport();
+  const limits = [6_000, 2_000, 300];
+  const levels = limits.map((maxBytes) => renderMarkdownDetailed(report, { fullReportUrl: RUN, maxBytes }));
+  assert.deepEqual(levels.map((l) => l.level), ['compact', 'minimal', 'minimal']);
+  levels.forEach((l, i) => assert.ok(l.bytes <= limits[i]!, `${l.bytes} bytes over ${limits[i]}`));
+  assert.ok(levels[0]!.markdown.includes('#### Findings') && !levels[0]!.markdown.includes('<details>'), 'compact: findings as one-liners');
+  assert.ok(!levels[1]!.markdown.includes('#### Findings') && levels[1]!.markdown.includes('| Revision graph |'), 'minimal: the status table');
+  assert.ok(!levels[2]!.markdown.includes('| Revision graph |'), 'bare: header and notice only');
+  for (const l of levels) {
+    assert.ok(l.markdown.startsWith(commentMarker('backend')));
+    assert.ok(l.markdown.includes(RUN));
+    assertContained(l.markdown);
+  }
+  assertGolden('minimal-comment.md', levels[1]!.markdown);
+});
+
+test('one very long SQL block is cut at a statement boundary at full detail, keeping its findings', () => {
+  const report = hugeReport();
+  report.newRevisions = [report.newRevisions[0]!];
+  const md = renderMarkdownDetailed(report, { sqlBlockChars: 2_000 });
+  assert.equal(md.level, 'full');
+  assert.match(md.markdown, /… \d+ more lines of SQL not shown here/);
+  assert.ok(md.markdown.includes('batch-data-migration'));
+  // Every shown INSERT is whole: each line that starts one ends with its semicolon.
+  for (const line of md.markdown.split('\n').filter((l) => l.startsWith('INSERT'))) assert.match(line, /;$/);
+  assertContained(md.markdown);
+});
+
+test('markers are keyed by project path and cannot be closed early by a hostile path', () => {
+  assert.equal(commentMarker('.'), '<!-- alembic-preflight:. -->');
+  assert.equal(commentMarker('services/api'), '<!-- alembic-preflight:services/api -->');
+  assert.notEqual(commentMarker('services/api'), commentMarker('services/web'));
+  const evil = commentMarker('x --> <b>y</b> --');
+  assert.equal(evil.indexOf('-->'), evil.length - 3);
+  assert.doesNotMatch(evil.slice('<!-- '.length, -' -->'.length), /--|[<> ]/);
+});
