@@ -147,7 +147,9 @@ async function publish(inputs: ActionInputs, ctx: RunContext, event: EventPayloa
   if (headSha && repo && inputs.githubToken) {
     const prHead = await pullRequestHeadSha(createClient(inputs.githubToken, ctx.apiUrl), repo, inputs.prNumber);
     if (prHead !== headSha) {
-      throw new UserError(`pull request #${inputs.prNumber} is at ${prHead ?? 'an unknown commit'}, not at ${headSha} that the report is for`, { input: 'pr-number' });
+      // A newer push has its own run coming, or the artifact names a pull request it was not made for.
+      core.notice(`Not posting: pull request #${inputs.prNumber} is at ${prHead ?? 'an unknown commit'}, and the report is for ${headSha}.`);
+      return;
     }
   }
   const projectKey = report.projectDir;

@@ -8,7 +8,7 @@ import type { CheckResult, Finding } from '../report/model.ts';
 import { describeChange, diffSnapshots } from '../schema/diff.ts';
 import { findingFromDriverError } from './driver-finding.ts';
 import { describeTrace } from './stairway.ts';
-import { driverErrorPayload, type WalkResult } from './walk.ts';
+import { driverErrorPayload, isIrreversible, type WalkResult } from './walk.ts';
 
 export async function runRoundtrip(
   driver: Driver,
@@ -32,7 +32,7 @@ export async function runRoundtrip(
   // The lowest revision we can go down to: the newest irreversible one, or the floor, whichever is higher.
   let floorIndex = opts.floor ? opts.order.indexOf(opts.floor) : -1;
   opts.order.forEach((id, i) => {
-    if (opts.byId.get(id)!.downgrade !== 'ok' && i > floorIndex) floorIndex = i;
+    if (isIrreversible(opts.byId.get(id)!) && i > floorIndex) floorIndex = i;
   });
   const target = floorIndex >= 0 ? opts.order[floorIndex]! : 'base';
   const expected = floorIndex >= 0 ? walk.snapshots.get(target)! : walk.initial;

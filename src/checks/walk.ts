@@ -53,6 +53,13 @@ export interface WalkResult {
   head?: SchemaSnapshot;
 }
 
+/** A downgrade that is `pass`, raises or is missing cannot undo anything; a merge revision's `pass` is right,
+ * since a merge changes no schema. */
+export function isIrreversible(record: RevisionRecord): boolean {
+  if (record.downgrade === 'pass' && record.downRevisions.length > 1) return false;
+  return record.downgrade !== 'ok';
+}
+
 export function driverErrorPayload(error: unknown): DriverErrorPayload {
   if (error instanceof DriverError) return error.payload;
   throw error;
@@ -83,7 +90,7 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
 
     if (!opts.stairway.has(id)) walk.stairway = 'outside-scope';
     else if (opts.belowFloor.has(id)) walk.stairway = 'below-floor';
-    else if (record.downgrade !== 'ok') walk.stairway = 'irreversible';
+    else if (isIrreversible(record)) walk.stairway = 'irreversible';
     else {
       walk.stairway = 'checked';
       try {

@@ -634,6 +634,7 @@ class Recorder(object):
         return before
 
     def facts_between(self, before, after):
+        print("DBG", sorted(self.baseline or {}), sorted(before["locks"]), sorted(after["locks"]), file=sys.stderr)
         baseline = self.baseline or {}
         relations = dict(before["relations"])
         relations.update(after["relations"])

@@ -92,6 +92,7 @@ export function lintMigrations(input: LintInput): LintOutput {
   let parseFailures = 0;
 
   input.revisions.forEach((rev, i) => {
+    const firstOfRevision = findings.length;
     const built = buildRevision(rev, parser, input.dialect, version, history);
     if (i < start) return;
     const { ctx } = built;
@@ -172,6 +173,11 @@ export function lintMigrations(input: LintInput): LintOutput {
       if (report.details?.length) finding.details = report.details;
       findings.push(finding);
     }
+
+    // Findings of a revision in file order; the rule order breaks ties.
+    const mine = findings.splice(firstOfRevision).map((f, k) => ({ f, k }));
+    mine.sort((a, b) => (a.f.line ?? Number.MAX_SAFE_INTEGER) - (b.f.line ?? Number.MAX_SAFE_INTEGER) || a.k - b.k);
+    findings.push(...mine.map((x) => x.f));
 
     // Directives that silenced nothing, or give no reason, are findings themselves.
     const ranHere = new Set(rules.map((r) => r.id));

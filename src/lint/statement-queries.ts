@@ -3,7 +3,7 @@
 
 import { showLockMode } from './locks.ts';
 import { unqualified } from './sql-names.ts';
-import type { AlterAction, LintStatement, RevisionContext } from './types.ts';
+import type { AlterAction, LintStatement, RevisionContext, TypeRef } from './types.ts';
 
 export type ActionOf<K extends AlterAction['kind']> = Extract<AlterAction, { kind: K }>;
 
@@ -65,4 +65,20 @@ export function quoteSql(sql: string, max = 80): string {
 export function showVersion(num: number): string {
   if (num >= 100000) return String(Math.floor(num / 10000));
   return `${Math.floor(num / 10000)}.${Math.floor((num % 10000) / 100)}`;
+}
+
+/** Columns whose type this statement chooses: CREATE TABLE columns, ADD COLUMN, ALTER COLUMN ... TYPE. */
+export function typedColumns(stmt: LintStatement): { table: string; column: string; type: TypeRef }[] {
+  const p = stmt.parsed;
+  const out: { table: string; column: string; type: TypeRef }[] = [];
+  if (p.kind === 'create-table' && !p.temporary) {
+    for (const c of p.columns) if (c.type) out.push({ table: p.table, column: c.name, type: c.type });
+  }
+  if (p.kind === 'alter-table') {
+    for (const a of p.actions) {
+      if (a.kind === 'add-column' && a.column.type) out.push({ table: p.table, column: a.column.name, type: a.column.type });
+      if (a.kind === 'set-type' && a.type) out.push({ table: p.table, column: a.column, type: a.type });
+    }
+  }
+  return out;
 }

@@ -73,10 +73,12 @@ async function run(client: pg.Client, opts: PostgresSnapshotOptions): Promise<Sc
     // A query string without parameters goes through the simple protocol, which may hold many statements.
     results = (await client.query(snapshotSql(ctx))) as unknown as pg.QueryResult<Row>[];
   } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-      throw new InternalError('schema snapshot failed and so did its ROLLBACK', { cause: rollbackError });
-    });
-    throw new InternalError(`schema snapshot query failed: ${(error as Error).message}`, { cause: error });
+    // The failed statement left the transaction open and aborted: close it so the client stays usable.
+    const rollback = await client.query('ROLLBACK').then(
+      () => '',
+      (rollbackError: Error) => `; ROLLBACK failed too: ${rollbackError.message}`,
+    );
+    throw new InternalError(`schema snapshot query failed: ${(error as Error).message}${rollback}`, { cause: error });
   }
   // Results: BEGIN, SET, one per catalog query, COMMIT.
   const objects: SchemaObject[] = [];
@@ -89,8 +91,9 @@ async function run(client: pg.Client, opts: PostgresSnapshotOptions): Promise<Sc
 }
 
 /**
- * A snapshot of the database `target` is connected to (or names). A client is used as is (its session state is
- * untouched: the search_path change is transaction-local); a connection string gets its own short connection.
+ * A snapshot of the database `target` is connected to (or names). A client must be idle (not inside a transaction:
+ * the snapshot runs its own BEGIN ... COMMIT); its session is otherwise untouched, as the search_path change is
+ * transaction-local. A connection string gets its own short connection.
  */
 export async function snapshotPostgres(
   target: pg.Client | string,
