@@ -64,7 +64,8 @@ async function run(raw: RawOptions): Promise<number> {
   const report = await runPipeline(config, { log });
   emit(report, config.format, config.output, config.sarif);
   if (report.error) {
-    process.stderr.write(`${redact(describeError(new UserError(report.error.message, report.error)))}\n`);
+    // The text report already shows the error on stdout; with JSON on stdout, say it on stderr too.
+    if (config.format === 'json') process.stderr.write(`${redact(describeError(new UserError(report.error.message, report.error)))}\n`);
     return EXIT.userError;
   }
   return report.status === 'passed' ? EXIT.ok : EXIT.checkFailed;

@@ -216,7 +216,7 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     projectDir,
     configFile,
     section: raw.name ?? stringValue(t.name, 'name', file) ?? 'alembic',
-    python: raw.python ?? stringValue(t.python, 'python', file) ?? defaultPython(projectDir),
+    python: interpreter(raw.python, cwd) ?? interpreter(stringValue(t.python, 'python', file), projectDir) ?? defaultPython(projectDir),
     database,
     postgresVersion: raw.postgresVersion ?? stringValue(t['postgres-version'], 'postgres-version', file),
     postgresImage: raw.postgresImage ?? stringValue(t['postgres-image'], 'postgres-image', file) ?? 'postgres:17-alpine',
@@ -238,6 +238,13 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     },
     verbose: raw.verbose ?? false,
   };
+}
+
+/** A path with a slash is relative to where it was given (the shell's directory for a flag, the project's for
+ * pyproject.toml); a bare name (`python3`) is looked up on PATH. */
+function interpreter(value: string | undefined, base: string): string | undefined {
+  if (!value) return undefined;
+  return value.includes('/') ? resolve(base, value) : value;
 }
 
 /** The project's own venv when it has one (`.venv`, `venv`, next to alembic.ini or above it), else python3. */

@@ -96,9 +96,9 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
       });
       own({ name: `${db.provider} database`, dispose: () => db.dispose() });
       report.environment.database = { provider: db.provider, dialect: db.dialect, serverVersion: db.serverVersion };
-      log(`database: ${db.provider} (${db.dialect} ${db.serverVersion})`);
-      const driverName = info.projectUrl?.driver ?? (info.asyncEnv ? (db.dialect === 'sqlite' ? 'aiosqlite' : 'asyncpg') : null);
-      await driver.call('configure', { url: withDriver(db.url, driverName), envVars: config.envVars });
+      // Keep the project's own driver (+asyncpg, +aiosqlite) when the throwaway database is of its dialect.
+      const projectDriver = info.projectUrl && projectDialect(info) === db.dialect ? info.projectUrl.driver : null;
+      await driver.call('configure', { url: withDriver(db.url, projectDriver, info.asyncEnv), envVars: config.envVars });
       return db;
     };
 

@@ -52,7 +52,7 @@ export function stairwayResult(walk: WalkResult, byId: Map<string, RevisionRecor
   const inScope = walk.revisions.filter((r) => r.stairway !== 'outside-scope').length;
   return {
     id: 'stairway',
-    status: failed ? 'failed' : 'passed',
+    status: failed ? 'failed' : !walk.completed && checked === 0 ? 'skipped' : 'passed',
     reason: !walk.completed
       ? `stopped where the upgrade failed; ${checked} revision(s) checked`
       : inScope < walk.revisions.length ? `${checked} revision(s) checked (scope: new revisions)` : undefined,

@@ -383,8 +383,26 @@ def _mask_params(dialect, cargs, cparams):
                                 cparams.get("dbname") or cparams.get("database") or "")
 
 
+def innermost_frame_any_greenlet(kinds, frame):
+    """innermost_frame, then in the greenlets that spawned this one: an async engine connects inside
+    greenlet_spawn, whose stack does not chain back to the env.py code that awaited it."""
+    f = innermost_frame(kinds, frame)
+    greenlet = sys.modules.get("greenlet")
+    if f is not None or greenlet is None:
+        return f
+    try:
+        g = greenlet.getcurrent().parent
+        while g is not None and f is None:
+            if g.gr_frame is not None:
+                f = innermost_frame(kinds, g.gr_frame)
+            g = g.parent
+    except Exception:  # an unexpected greenlet API: the site is only for the message
+        return None
+    return f
+
+
 def _site_from_stack():
-    f = innermost_frame(("version", "project"), sys._getframe(2))
+    f = innermost_frame_any_greenlet(("version", "project"), sys._getframe(2))
     if f is None:
         return None
     return (rel(f.f_code.co_filename), f.f_lineno)
@@ -521,11 +539,15 @@ FACTS_SQL = (
     "SELECT current_setting('lock_timeout'), current_setting('statement_timeout'), "
     "(SELECT coalesce(json_agg(json_build_array(l.relation::bigint, l.mode)), '[]'::json)::text FROM pg_locks l "
     " WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted), "
-    "(SELECT coalesce(json_agg(json_build_array(c.oid::bigint, c.relfilenode::bigint, n.nspname, c.relname)),"
+    "(SELECT coalesce(json_agg(json_build_array(c.oid::bigint, c.relfilenode::bigint, n.nspname, c.relname, c.relkind)),"
     " '[]'::json)::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.relkind IN ('r','p','i','I','m','S','v','f') AND n.nspname <> 'information_schema'"
     " AND n.nspname !~ '^pg_')"
 )
+
+
+_RELKINDS = {"r": "table", "p": "partitioned-table", "i": "index", "I": "partitioned-index", "m": "materialized-view",
+             "S": "sequence", "v": "view", "f": "foreign-table"}
 
 
 def _dbapi_connection(conn):
@@ -597,7 +619,7 @@ class Recorder(object):
     def origin(self):
         if self.batch_origin is not None:
             return dict(self.batch_origin)
-        return origin_of(innermost_frame(("version",), sys._getframe(2)))
+        return origin_of(innermost_frame_any_greenlet(("version",), sys._getframe(2)))
 
     def new_statement(self, sql):
         o = self.origin() or {"file": None, "line": None, "call": None}
@@ -617,8 +639,8 @@ class Recorder(object):
             finally:
                 cur.close()
             relations = {}
-            for oid, filenode, schema, name in json.loads(row[3]):
-                relations[int(oid)] = (int(filenode), "%s.%s" % (schema, name))
+            for oid, filenode, schema, name, relkind in json.loads(row[3]):
+                relations[int(oid)] = (int(filenode), "%s.%s" % (schema, name), _RELKINDS.get(relkind, relkind))
             locks = set((int(oid), mode) for oid, mode in json.loads(row[2]) if oid is not None)
             return {"lockTimeout": row[0], "statementTimeout": row[1], "locks": locks, "relations": relations,
                     "inTransaction": not bool(getattr(raw, "autocommit", False))}
@@ -634,17 +656,16 @@ class Recorder(object):
         return before
 
     def facts_between(self, before, after):
-        print("DBG", sorted(self.baseline or {}), sorted(before["locks"]), sorted(after["locks"]), file=sys.stderr)
         baseline = self.baseline or {}
         relations = dict(before["relations"])
         relations.update(after["relations"])
         locks = sorted(
-            ({"relation": relations[oid][1], "mode": mode} for oid, mode in after["locks"] - before["locks"]
-             if oid in baseline and oid in relations),
+            ({"relation": relations[oid][1], "mode": mode, "kind": relations[oid][2]}
+             for oid, mode in after["locks"] - before["locks"] if oid in baseline and oid in relations),
             key=lambda l: (l["relation"], l["mode"]))
         rewritten = sorted(
-            name for oid, (filenode, name) in after["relations"].items()
-            if oid in baseline and oid in before["relations"] and before["relations"][oid][0] != filenode)
+            rel_[1] for oid, rel_ in after["relations"].items()
+            if oid in baseline and oid in before["relations"] and before["relations"][oid][0] != rel_[0])
         return {"locks": locks, "rewritten": rewritten, "lockTimeout": before["lockTimeout"],
                 "statementTimeout": before["statementTimeout"], "inTransaction": before["inTransaction"]}
 
@@ -756,9 +777,21 @@ def install_hooks():
         finally:
             rec.active -= 1
 
+    from alembic.runtime.environment import EnvironmentContext
+    original_configure = EnvironmentContext.configure
+
+    def configure(self, *args, **kw):
+        rec = RECORDER
+        if rec.armed and rec.facts and not rec.offline:
+            # Facts need each revision in its own transaction: in one transaction for several revisions, locks
+            # taken by an earlier revision would hide the same locks taken again by a later one.
+            kw["transaction_per_migration"] = True
+        return original_configure(self, *args, **kw)
+
     DefaultImpl._exec = _exec
     DefaultImpl.static_output = static_output
     MigrationContext.run_migrations = run_migrations
+    EnvironmentContext.configure = configure
     _install_batch_origins()
 
     # Statements that bypass impl._exec: DDL SQLAlchemy emits itself (CREATE TYPE for an Enum, the version table)

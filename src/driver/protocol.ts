@@ -64,8 +64,11 @@ export interface GraphResult {
 
 /** Facts observed on PostgreSQL around one statement (only when tracing facts). */
 export interface StatementFacts {
-  /** Locks newly taken by this statement on relations that existed before the migration started. */
-  locks: { relation: string; mode: string }[];
+  /** Locks newly taken by this statement on relations that existed before the migration started. Relations are
+   * schema-qualified (`public.users`); kind is `table`, `index`, `sequence`, `view`, `materialized-view`,
+   * `partitioned-table`, `partitioned-index` or `foreign-table`. In an autocommit block (inTransaction false) the
+   * statement's own locks are already released when it returns, so none are seen. */
+  locks: { relation: string; mode: string; kind?: string }[];
   /** Tables/indexes whose relfilenode changed: rewritten by this statement. */
   rewritten: string[];
   lockTimeout: string;

@@ -77,7 +77,7 @@ test('env.py hard-coding a production URL is refused (exit 2), the password is n
     env: { FIXTURE_PROD_URL: prod.url.replace('postgresql://', 'postgresql+psycopg2://') },
   });
   assert.equal(run.code, 2, run.stdout + run.stderr);
-  assert.match(run.stderr, /env\.py/);
+  assert.match(run.stdout, /env\.py/);
   const password = new URL(prod.url).password;
   if (password) assert.ok(!(run.stdout + run.stderr).includes(password), 'password printed');
   assert.deepEqual(await prodState(), before);

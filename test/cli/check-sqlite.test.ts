@@ -74,8 +74,8 @@ test('an env.py that hard-codes another SQLite database is refused, exit 2, and 
       env: { FIXTURE_PROD_SQLITE: prod },
     });
     assert.equal(run.code, 2, run.stdout + run.stderr);
-    assert.match(run.stderr, /env\.py/);
-    assert.match(run.stderr, /sqlalchemy\.url|DATABASE_URL/);
+    assert.match(run.stdout, /env\.py/);
+    assert.match(run.stdout, /sqlalchemy\.url|DATABASE_URL/);
     assert.equal(existsSync(prod), false, 'the other database must not be touched');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { facts, findingsOf } from '../lint-input.ts';
+
+const RULE = 'concurrently-in-transaction';
+
+test('CONCURRENTLY inside the migration transaction is an error (offline SQL, Alembic default)', () => {
+  const [f] = findingsOf(RULE, ['CREATE INDEX CONCURRENTLY ix_a ON users (a)'], { offline: true });
+  assert.equal(f?.severity, 'error');
+  assert.equal(f?.evidence?.source, 'offline');
+  assert.match(f!.message, /cannot run inside a transaction block/);
+  assert.equal(findingsOf(RULE, ['BEGIN', 'DROP INDEX CONCURRENTLY ix_a', 'COMMIT']).length, 1);
+});
+
+test('observed inside a transaction', () => {
+  const [f] = findingsOf(RULE, [{ sql: 'REINDEX INDEX CONCURRENTLY ix_a', facts: facts({ inTransaction: true }) }]);
+  assert.match(f!.message, /observed/);
+});
+
+test('valid: after COMMIT (autocommit_block in offline SQL), or observed outside a transaction', () => {
+  assert.equal(findingsOf(RULE, ['COMMIT', 'CREATE INDEX CONCURRENTLY ix_a ON users (a)', 'BEGIN'], { offline: true }).length, 0);
+  assert.equal(findingsOf(RULE, [{ sql: 'CREATE INDEX CONCURRENTLY ix_a ON users (a)', facts: facts({ inTransaction: false }) }]).length, 0);
+  assert.equal(findingsOf(RULE, ['CREATE INDEX ix_a ON users (a)']).length, 0);
+});
