@@ -1,15 +1,5 @@
-import { lintSql, facts } from './test/lint/lint-input.ts';
-const f = lintSql([
-  'CREATE TABLE users (id SERIAL NOT NULL, email VARCHAR(50), created TIMESTAMP WITHOUT TIME ZONE, data JSON, PRIMARY KEY (id))',
-  'CREATE INDEX ix_users_email ON users (email)',
-  'CREATE INDEX ix_orders_user_id ON orders (user_id)',
-  'ALTER TABLE orders ADD COLUMN total INTEGER NOT NULL',
-  { sql: "ALTER TABLE orders ADD COLUMN token UUID DEFAULT gen_random_uuid()", facts: facts({ locks: [{ relation: 'public.orders', mode: 'AccessExclusiveLock' }], rewritten: ['public.orders'] }) },
-  "UPDATE orders SET total = 0 WHERE total IS NULL",
-  "ALTER TABLE orders ALTER COLUMN total TYPE BIGINT",
-  "ALTER TABLE orders RENAME COLUMN a TO b",
-  "ALTER TYPE mood ADD VALUE 'x'",
-  "VACUUM FULL orders",
-  "UPDATE alembic_version SET version_num='b' WHERE alembic_version.version_num = 'a'",
-], { downgrade: 'pass', downgradeLine: 40 });
-for (const x of f) console.log(x.severity.padEnd(7), x.code.padEnd(30), x.line, x.message, JSON.stringify(x.evidence));
+import { parse } from 'sql-parser-cst';
+const r = parse("ALTER TABLE users ADD COLUMN plan TEXT DEFAULT 'free' NOT NULL", { dialect: 'sqlite' }) as any;
+console.log(JSON.stringify(r.statements[0].actions.items[0].column.constraints));
+const r2 = parse("CREATE TABLE t (plan TEXT DEFAULT 'free' NOT NULL, b INT DEFAULT 0 NOT NULL)", { dialect: 'postgresql' }) as any;
+console.log(JSON.stringify(r2.statements[0].columns.expr.items[0].constraints).slice(0,400));

@@ -14,7 +14,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
+  // Chunks sit beside the entry points: code in them finds driver.py next to itself, as src/driver/client.ts does.
+  chunkNames: '[name]-[hash]',
   // Bundled CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
   banner: { js: "import { createRequire as __preflightCreateRequire } from 'node:module'; const require = __preflightCreateRequire(import.meta.url);" },
   // Native add-ons that ssh2 (via testcontainers) loads inside try/catch: absent is fine, it falls back to JS.
@@ -24,5 +25,5 @@ await build({
   metafile: false,
 });
 
-copyFileSync('src/driver/driver.py', 'dist/driver.py');
+for (const file of ['driver.py', 'drift.py']) copyFileSync(`src/driver/${file}`, `dist/${file}`);
 chmodSync('dist/cli.js', 0o755);

@@ -2,7 +2,9 @@
 // sticky PR comment or drift issue, outputs. Posting may fail (fork PRs); the check result stands regardless.
 
 import * as core from '@actions/core';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { EOL } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { resolveConfig, type PullRequestScope } from '../config.ts';
 import { describeError, UserError } from '../errors.ts';
@@ -186,13 +188,17 @@ export async function run(): Promise<void> {
     const sarifPath = inputs.sarif ? workspacePath(ctx, inputs.sarif) : join(outDir, 'results.sarif');
 
     core.startGroup(`alembic-preflight: ${projectKey} (${mode} mode)`);
+    // What the migrations print, and their docstrings in our report, must not act as workflow commands.
+    const resume = randomUUID();
+    process.stdout.write(`::stop-commands::${resume}${EOL}`);
     let report: Report;
     try {
       report = await runPipeline(config, { log });
+      log(renderText(report));
     } finally {
+      process.stdout.write(`::${resume}::${EOL}`);
       core.endGroup();
     }
-    log(renderText(report));
 
     writeFile(reportPath, renderJson(report));
     writeFile(sarifPath, `${JSON.stringify(renderSarif(report, { pathPrefix: projectKey }), null, 2)}\n`);

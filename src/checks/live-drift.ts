@@ -30,7 +30,7 @@ export async function readLiveDatabase(url: string, versionTable = 'alembic_vers
     throw new UserError(`cannot connect to the live database ${maskUrl(url)}: ${(error as Error).message}`, { input: 'database-url' });
   }
   try {
-    const ro = await client.query<{ ro: string }>('SHOW default_transaction_read_only');
+    const ro = await client.query<{ ro: string }>("SELECT current_setting('default_transaction_read_only') AS ro");
     if (ro.rows[0]?.ro !== 'on') throw new UserError('could not make the live database session read-only; refusing to go on', { input: 'database-url' });
     await client.query('BEGIN READ ONLY');
     const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [versionTable]);
@@ -39,7 +39,7 @@ export async function readLiveDatabase(url: string, versionTable = 'alembic_vers
       const rows = await client.query<{ v: string }>(`SELECT version_num AS v FROM ${exists.rows[0].t} ORDER BY 1`);
       current = rows.rows.map((r) => r.v);
     }
-    const version = await client.query<{ v: string }>('SHOW server_version');
+    const version = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     await client.query('COMMIT');
     const snapshot = await snapshotPostgres(client, { excludeTables: [versionTable] });
     return { current, snapshot, serverVersion: version.rows[0]!.v };

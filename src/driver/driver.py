@@ -102,17 +102,6 @@ except Exception as _import_error:  # the interpreter lacks alembic/sqlalchemy: 
     }})
     sys.exit(3)
 
-try:  # optional: only when the installed SQLAlchemy has asyncio support and greenlet
-    import sqlalchemy.ext.asyncio  # noqa: F401
-    import sqlalchemy.ext.asyncio.engine  # noqa: F401
-except Exception:
-    pass
-try:  # SQLAlchemy 1.4's 2.0-style engine lives here and keeps its own reference to create_engine
-    import sqlalchemy.future  # noqa: F401
-    import sqlalchemy.future.engine  # noqa: F401
-except Exception:
-    pass
-
 try:
     from sqlalchemy.schema import DDLElement  # noqa: E402
 except Exception:  # pragma: no cover
@@ -158,6 +147,7 @@ class Project(object):
         self.url = None  # the throwaway URL (string), once configured
         self.env_vars = []
         self.version_table = ("alembic_version", None)
+        self.script = None  # the ScriptDirectory every command of this run shares
 
 
 PROJECT = Project()
@@ -511,7 +501,9 @@ def install_guard():
     """Wraps create_engine wherever SQLAlchemy and Alembic keep a reference to it, before any user code runs.
 
     engine_from_config, create_async_engine, async_engine_from_config and SQLAlchemy 1.4's future.create_engine all
-    end in one of these references, so the check sits at the single choke point every engine passes through."""
+    end in one of these references, so the check sits at the single choke point every engine passes through.
+    Modules imported later (sqlalchemy.ext.asyncio, sqlalchemy.future: not imported here, they cost startup time)
+    bind `from ..engine import create_engine` to the wrapped attribute."""
     originals = {}
     import sqlalchemy.engine.create as create_module
     originals[id(create_module.create_engine)] = create_module.create_engine
@@ -788,6 +780,18 @@ def install_hooks():
             kw["transaction_per_migration"] = True
         return original_configure(self, *args, **kw)
 
+    original_from_config = ScriptDirectory.__dict__["from_config"].__func__
+
+    def from_config(cls, config):
+        # Alembic builds a ScriptDirectory, and so loads every migration file, once per command; a walk over N
+        # revisions is N commands. The project's files do not change during a run, so the first one is kept.
+        if cls is ScriptDirectory and config is PROJECT.cfg and PROJECT.cfg is not None:
+            if PROJECT.script is None:
+                PROJECT.script = original_from_config(cls, config)
+            return PROJECT.script
+        return original_from_config(cls, config)
+
+    ScriptDirectory.from_config = classmethod(from_config)
     DefaultImpl._exec = _exec
     DefaultImpl.static_output = static_output
     MigrationContext.run_migrations = run_migrations
@@ -999,6 +1003,7 @@ def do_inspect(params):
                       file=config_name)
 
     PROJECT.cfg = cfg
+    PROJECT.script = script
     PROJECT.config_file = ini
     PROJECT.toml_file = toml
     PROJECT.section = section
@@ -1707,7 +1712,7 @@ def _parse_table_constraints(sql):
     """Named/unnamed CHECK, UNIQUE and FOREIGN KEY constraints of a CREATE TABLE statement."""
     checks, uniques, fks = [], [], []
     elements, _ = _split_table_body(sql)
-    for tokens, text in elements:
+    for tokens, _text in elements:
         words = [t[0].upper() for t in tokens]
         is_table_constraint = words and words[0] in _TABLE_CONSTRAINT_WORDS
         column = None if is_table_constraint else _unquote(tokens[0][0])
@@ -1720,14 +1725,14 @@ def _parse_table_constraints(sql):
                 k += 2
                 continue
             if w == "CHECK" and k + 1 < len(tokens) and tokens[k + 1][0] == "(":
-                expr, k = _balanced(tokens, k + 1, text)
+                expr, k = _balanced(tokens, k + 1, sql)
                 checks.append({"name": name, "expression": _norm_sql(expr), "column": column})
                 name = None
                 continue
             if w == "UNIQUE":
                 cols = [column] if column else []
                 if k + 1 < len(tokens) and tokens[k + 1][0] == "(":
-                    inner, k = _balanced(tokens, k + 1, text)
+                    inner, k = _balanced(tokens, k + 1, sql)
                     cols = [_unquote(c.strip().split()[0]) for c in inner.split(",") if c.strip()]
                 else:
                     k += 1
@@ -1735,7 +1740,7 @@ def _parse_table_constraints(sql):
                 name = None
                 continue
             if w == "FOREIGN" and k + 2 < len(tokens) and words[k + 1] == "KEY" and tokens[k + 2][0] == "(":
-                inner, k = _balanced(tokens, k + 2, text)
+                inner, k = _balanced(tokens, k + 2, sql)
                 fks.append({"name": name, "columns": [_unquote(c.strip()) for c in inner.split(",") if c.strip()]})
                 name = None
                 continue
@@ -1786,7 +1791,8 @@ def _sqlite_snapshot(conn):
         tail_upper = tail.upper()
         virtual = bool(sql) and sql.lstrip().upper().startswith("CREATE VIRTUAL")
         props = {"strict": bool(re.search(r"\bSTRICT\b", tail_upper)),
-                 "withoutRowid": bool(re.search(r"\bWITHOUT\s+ROWID\b", tail_upper))}
+                 "withoutRowid": bool(re.search(r"\bWITHOUT\s+ROWID\b", tail_upper)),
+                 "autoincrement": bool(sql) and any(t[0].upper() == "AUTOINCREMENT" for t in _tokens(sql))}
         if virtual:
             props["virtual"] = _norm_sql(sql)
         objects.append({"kind": "table", "key": "main.%s" % name, "props": props})
@@ -1862,7 +1868,7 @@ def _sqlite_snapshot(conn):
                 continue
             seen_checks.add(key)
             objects.append({"kind": "constraint", "key": key, "props": {
-                "type": "check", "name": chk["name"], "expression": chk["expression"], "column": chk["column"]}})
+                "type": "check", "name": chk["name"], "expression": chk["expression"]}})
     for type_, name, tbl_name, sql in rows:
         if type_ == "view" and not skip(name):
             objects.append({"kind": "view", "key": "main.%s" % name, "props": {"sql": _norm_sql(sql)}})

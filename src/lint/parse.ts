@@ -36,7 +36,13 @@ export interface StatementParser {
   readonly cstParses: number;
 }
 
-export function createStatementParser(dialect: Dialect): StatementParser {
+export interface ParserOptions {
+  /** Share one parse between statements that differ only in names and values (default true; off in tests). */
+  templates?: boolean;
+}
+
+export function createStatementParser(dialect: Dialect, options: ParserOptions = {}): StatementParser {
+  const useTemplates = options.templates ?? true;
   const byText = new Map<string, ParsedPiece[]>();
   const byTemplate = new Map<string, ParseResult | 'template-fails'>();
   let cstParses = 0;
@@ -53,7 +59,7 @@ export function createStatementParser(dialect: Dialect): StatementParser {
 
   const readPieceOnce = (sql: string, tokens: Token[]): ParseResult => {
     const code = codeTokens(tokens);
-    const template = makeTemplate(sql, code, dialect);
+    const template = useTemplates ? makeTemplate(sql, code, dialect) : { key: `${dialect}\u0000${sql}`, text: sql, bindings: new Map<string, string>() };
     const cached = byTemplate.get(template.key);
     if (cached && cached !== 'template-fails') return bindResult(cached, template.bindings);
     if (cached === undefined) {
@@ -376,9 +382,17 @@ function readColumn(n: N): ColumnDef {
       case 'constraint_not_null':
         col.notNull = true;
         break;
-      case 'constraint_default':
-        col.default = readExpr(get(c, 'expr'));
+      case 'constraint_default': {
+        let expr = get(c, 'expr');
+        // sql-parser-cst's SQLite grammar reads `DEFAULT 'x' NOT NULL` as the expression `'x' NOT NULL`
+        // (SQLite's DEFAULT only takes a literal or a parenthesised expression, so NOT NULL is the constraint).
+        if (expr?.type === 'postfix_op_expr' && kw(expr.operator) === 'NOT NULL') {
+          col.notNull = true;
+          expr = get(expr, 'expr');
+        }
+        col.default = readExpr(expr);
         break;
+      }
       case 'constraint_primary_key':
         col.primaryKey = true;
         col.notNull = true;

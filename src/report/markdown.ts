@@ -54,6 +54,19 @@ function where(f: Finding): string | undefined {
   return f.line ? `${f.file}:${f.line}` : f.file;
 }
 
+/** One paragraph of hint prose: its `code spans` stay code (escaped inside <code>), the rest is escaped text. */
+function proseWithCode(text: string): string {
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g)) {
+    parts.push(last === 0 ? escapeParagraph(text.slice(0, m.index)) : escapeInline(text.slice(last, m.index)));
+    parts.push(inlineCode(m[2]!.trim()));
+    last = m.index! + m[0].length;
+  }
+  parts.push(last === 0 ? escapeParagraph(text) : escapeInline(text.slice(last)));
+  return parts.join('');
+}
+
 /** A fenced block for a hint: prose lines escaped, its own code blocks re-fenced so they cannot be escaped from. */
 export function renderHint(hint: string): string {
   const out: string[] = [];
@@ -61,7 +74,7 @@ export function renderHint(hint: string): string {
   let prose: string[] = [];
   const flushProse = () => {
     const text = prose.join(' ').trim();
-    if (text) out.push(escapeParagraph(text));
+    if (text) out.push(proseWithCode(text));
     prose = [];
   };
   for (let i = 0; i < lines.length; i++) {

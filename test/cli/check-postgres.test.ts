@@ -89,7 +89,7 @@ test('postgres-url mode creates its own database on the server, uses only it, an
   assert.equal(run.report!.environment.database?.provider, 'postgres-url');
   const c = new pg.Client({ connectionString: prod.url });
   await c.connect();
-  const dbs = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'preflight%'");
+  const dbs = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'preflight\\_%'");
   await c.end();
   assert.deepEqual(dbs.rows, [], 'its database was dropped');
   assert.deepEqual((await prodState()).customers, [{ id: 1, name: 'ada' }, { id: 2, name: 'grace' }]);

@@ -12,9 +12,11 @@ import { hasOldVenv, venvPython } from '../support/env.ts';
 import { ASYNC_ENV, lineOf, migration, removeAll, writeProject } from './temp-project.ts';
 
 const R1 = migration('r1', null, [
-  'op.create_table("accounts", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text), sa.Column("amount", sa.Integer))',
+  'op.create_table("accounts", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text), sa.Column("amount", sa.Integer),',
+  '                sa.Column("status", sa.Enum("open", "closed", name="account_status")))',
   'op.execute("INSERT INTO accounts (id, name, amount) SELECT g, \'n\' || g, g FROM generate_series(1, 100) g")',
-], ['op.drop_table("accounts")'], 'accounts');
+  'op.get_bind().execute(sa.text("UPDATE accounts SET status = \'open\'"))',
+], ['op.drop_table("accounts")', 'sa.Enum(name="account_status").drop(op.get_bind())'], 'accounts');
 
 const R2 = migration('r2', 'r1', [
   'op.create_index("ix_accounts_name", "accounts", ["name"])',
@@ -97,6 +99,12 @@ function checkFacts(steps: MigrationStep[]): void {
   assert.deepEqual(steps.map((s) => s.revision), ['r1', 'r2', 'r3']);
   // r1 creates its table: nothing existed before the step, so no locks are "on existing relations".
   for (const s of r1!.statements) assert.deepEqual(s.facts?.locks ?? [], [], s.sql);
+  // Statements that bypass op's own execution are traced too: the enum's CREATE TYPE (SQLAlchemy emits it for
+  // create_table) and a data update through op.get_bind().
+  const createType = statement(r1, /CREATE TYPE account_status AS ENUM \('open', 'closed'\)/);
+  assert.deepEqual([createType.call, createType.line], ['op.create_table', lineOf(R1, 'op.create_table')]);
+  const viaBind = statement(r1, /UPDATE accounts SET status = 'open'/);
+  assert.deepEqual([viaBind.call, viaBind.line], ['op.get_bind().execute', lineOf(R1, 'op.get_bind().execute')]);
 
   const index = statement(r2, /CREATE INDEX ix_accounts_name/);
   assert.deepEqual(index.facts?.locks, [{ relation: 'public.accounts', mode: 'ShareLock', kind: 'table' }]);
@@ -144,6 +152,23 @@ describe('PostgreSQL, sync env.py', () => {
       }
     });
   }
+
+  test('offline SQL for PostgreSQL, autocommit_block included, split per revision', async () => {
+    const driver = await session(project, 'latest', db.url);
+    try {
+      const up = await driver.call('offline', { direction: 'up', range: 'base:r3' });
+      assert.deepEqual(up.revisions.map((r) => r.revision), ['r1', 'r2', 'r3']);
+      assert.equal(up.failures, undefined);
+      assert.match(up.revisions[0]!.sql, /CREATE TYPE account_status/);
+      assert.match(up.revisions[2]!.sql, /COMMIT;\s+CREATE INDEX CONCURRENTLY ix_accounts_amount ON accounts \(amount\);\s+BEGIN;/);
+      const concurrently = up.revisions[2]!.statements.find((s) => /CONCURRENTLY/.test(s.sql))!;
+      assert.deepEqual([concurrently.file, concurrently.call], ['migrations/versions/r3_concurrently.py', 'op.create_index']);
+      // Offline never connects: the database stays empty.
+      assert.deepEqual((await driver.call('current', {})).current, []);
+    } finally {
+      await driver.close();
+    }
+  });
 
   test('a failing migration reports the database code, detail and statement; the transaction rolled back', async () => {
     await db.reset();

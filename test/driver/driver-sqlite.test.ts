@@ -2,6 +2,7 @@
 // inspect, graph with broken and duplicate files, traced upgrade/downgrade/step, failure half-way, offline SQL
 // split per revision, the connection guard (and proof the other database was never created), sqlite-snapshot.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -364,6 +365,67 @@ describe('async env.py with aiosqlite', () => {
       assert.deepEqual([s.line, s.call], [lineOf(A1, 'op.create_index'), 'op.create_index']);
       assert.deepEqual((await driver.call('downgrade', { target: 'base' })).current, []);
       assert.ok(readFileSync(db).length > 0);
+    } finally {
+      await driver.close();
+    }
+  });
+});
+
+describe('sqlite-snapshot', () => {
+  const SCHEMA = `
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  email VARCHAR(100) NOT NULL CONSTRAINT uq_users_email UNIQUE,
+  age   INTEGER CHECK (age >= 0),
+  nick  TEXT DEFAULT 'x',
+  full_name TEXT GENERATED ALWAYS AS (nick || '!') VIRTUAL,
+  CONSTRAINT ck_users_nick CHECK (length(nick)   < 20)
+);
+CREATE TABLE orders (
+  id INTEGER NOT NULL, user_id INTEGER NOT NULL, code TEXT,
+  PRIMARY KEY (id),
+  CONSTRAINT fk_orders_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+  UNIQUE (code, user_id)
+) WITHOUT ROWID;
+CREATE TABLE tags (id INTEGER PRIMARY KEY AUTOINCREMENT, order_id INTEGER REFERENCES orders(id)) STRICT;
+CREATE INDEX ix_orders_code ON orders (code DESC) WHERE code IS NOT NULL;
+CREATE UNIQUE INDEX ix_users_lower ON users (lower(email));
+CREATE VIEW v_users AS   SELECT id,
+   email FROM users;
+CREATE TRIGGER trg_users AFTER INSERT ON users BEGIN UPDATE users SET nick = 'y' WHERE id = NEW.id; END;
+CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+`;
+
+  test('tables, columns, constraints parsed from the SQL, indexes, views and triggers; deterministic', async () => {
+    const path = join(tempDir(), 'rich.db');
+    const made = spawnSync(venvPython(), ['-c', 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()', path, SCHEMA]);
+    assert.equal(made.status, 0, made.stderr.toString());
+    const driver = await Driver.start({ python: venvPython(), cwd: tempDir() });
+    try {
+      const snap = await driver.call('sqlite-snapshot', { path });
+      const line = (kind: string, key: string) => {
+        const o = snap.objects.find((x) => x.kind === kind && x.key === key);
+        assert.ok(o, `${kind} ${key} missing: ${snap.objects.map((x) => x.key).join(', ')}`);
+        return o.props;
+      };
+      assert.deepEqual(line('table', 'main.orders'), { strict: false, withoutRowid: true, autoincrement: false });
+      assert.deepEqual(line('table', 'main.tags'), { strict: true, withoutRowid: false, autoincrement: true });
+      assert.deepEqual(line('column', 'main.users.nick'), { type: 'TEXT', notnull: false, default: "'x'", pk: 0, hidden: false, generated: null });
+      assert.equal(line('column', 'main.users.full_name').generated, 'virtual');
+      assert.deepEqual(line('constraint', 'main.users.check(age >= 0)'), { type: 'check', name: null, expression: 'age >= 0' });
+      assert.deepEqual(line('constraint', 'main.users.ck_users_nick'), { type: 'check', name: 'ck_users_nick', expression: 'length(nick) < 20' });
+      assert.deepEqual(line('constraint', 'main.users.unique(email)'), { type: 'unique', name: 'uq_users_email', columns: ['email'] });
+      assert.deepEqual(line('constraint', 'main.orders.unique(code,user_id)'), { type: 'unique', name: null, columns: ['code', 'user_id'] });
+      assert.deepEqual(line('constraint', 'main.orders.fk(user_id)'), {
+        type: 'foreign key', name: 'fk_orders_user', columns: ['user_id'], refTable: 'users', refColumns: ['id'],
+        onUpdate: 'NO ACTION', onDelete: 'CASCADE', match: 'NONE',
+      });
+      assert.deepEqual(line('index', 'main.orders.ix_orders_code'), { unique: false, columns: ['code DESC'], where: 'code IS NOT NULL', origin: 'index' });
+      assert.deepEqual(line('index', 'main.users.ix_users_lower').columns, ['lower(email)']);
+      assert.equal(line('view', 'main.v_users').sql, 'CREATE VIEW v_users AS SELECT id, email FROM users');
+      assert.equal(line('trigger', 'main.users.trg_users').table, 'users');
+      assert.ok(!snap.objects.some((o) => /alembic_version|sqlite_/.test(o.key)), 'internals are excluded');
+      assert.deepEqual(await driver.call('sqlite-snapshot', { path }), snap);
     } finally {
       await driver.close();
     }

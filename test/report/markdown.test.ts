@@ -2,7 +2,7 @@
 // properties that matter whatever the wording: one marker, no break-out, always within the size limit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COMMENT_LIMIT, byteLength, renderMarkdown, renderMarkdownDetailed } from '../../src/report/markdown.ts';
+import { COMMENT_LIMIT, byteLength, renderHint, renderMarkdown, renderMarkdownDetailed } from '../../src/report/markdown.ts';
 import { commentMarker, MARKER_PREFIX } from '../../src/report/markdown-escape.ts';
 import { assertGolden } from './golden-file.ts';
 import { htmlTags, scanFences } from './markdown-structure.ts';
@@ -115,4 +115,10 @@ test('markers are keyed by project path and cannot be closed early by a hostile 
   const evil = commentMarker('x --> <b>y</b> --');
   assert.equal(evil.indexOf('-->'), evil.length - 3);
   assert.doesNotMatch(evil.slice('<!-- '.length, -' -->'.length), /--|[<> ]/);
+});
+
+test('hint prose keeps its `code spans` as code, escaped inside', () => {
+  assert.equal(renderHint('Run `alembic merge -m "x" a b` now'), 'Run <code>alembic merge -m &quot;x&quot; a b</code> now');
+  assert.equal(renderHint('`a|b` and `</code>`'), '<code>a&#124;b</code> and <code>&lt;/code&gt;</code>');
+  assert.equal(renderHint('unbalanced ``` fence'), 'unbalanced \\`\\`\\` fence');
 });
