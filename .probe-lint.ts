@@ -1,5 +1,18 @@
-import { parse } from 'sql-parser-cst';
-const r = parse("ALTER TABLE users ADD COLUMN plan TEXT DEFAULT 'free' NOT NULL", { dialect: 'sqlite' }) as any;
-console.log(JSON.stringify(r.statements[0].actions.items[0].column.constraints));
-const r2 = parse("CREATE TABLE t (plan TEXT DEFAULT 'free' NOT NULL, b INT DEFAULT 0 NOT NULL)", { dialect: 'postgresql' }) as any;
-console.log(JSON.stringify(r2.statements[0].columns.expr.items[0].constraints).slice(0,400));
+import { writeFileSync } from 'node:fs';
+import { provisionPostgresLocal } from './src/database/postgres-local.ts';
+import { lintMigrations } from './src/lint/engine.ts';
+import { runFixture } from './test/lint/real-run.ts';
+import { fixture } from './test/support/env.ts';
+const db = await provisionPostgresLocal({});
+try {
+  console.log('server', db.serverVersion, db.serverVersionNum);
+  for (const name of ['lint-hazards', 'healthy']) {
+    const run = await runFixture(fixture(name), db, 'psycopg2');
+    writeFileSync(`/tmp/lintprobe/${name}.json`, JSON.stringify(run, null, 1));
+    const out = lintMigrations(run.input);
+    console.log(`== ${name}: ${out.statementsLinted} statements, ${out.parseFailures} parse failures`);
+    for (const f of out.findings) console.log(f.severity.padEnd(7), f.code.padEnd(30), `${f.file?.split('/').pop()}:${f.line}`, '|', f.message.slice(0, 150));
+    const off = lintMigrations({ ...run.input, revisions: run.input.revisions.map((r) => ({ ...r, executed: null })) });
+    console.log(`-- offline only: ${off.findings.length} findings`);
+  }
+} finally { await db.dispose(); }

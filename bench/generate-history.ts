@@ -45,6 +45,7 @@ else:
 
 const INI = `[alembic]
 script_location = migrations
+prepend_sys_path = .
 sqlalchemy.url = postgresql+psycopg2://app:placeholder@localhost:5432/app
 `;
 
@@ -98,7 +99,8 @@ export function generateHistory(dir: string, revisions: number): { dir: string; 
     } else if (kind === 4) {
       const c: Column = { name: `status${i}`, type: 'enum', enumName: `status_${i}`, enumValues: ['new', 'active', 'done'] };
       t.columns.push(c);
-      up = [`op.add_column("${t.name}", ${colSql(c)})`];
+      // add_column does not create the type (create_table would): create it first, as autogenerate users must.
+      up = [`sa.Enum(${c.enumValues!.map((v) => `"${v}"`).join(', ')}, name="${c.enumName}").create(op.get_bind(), checkfirst=False)`, `op.add_column("${t.name}", ${colSql(c)})`];
       dn = [`op.drop_column("${t.name}", "${c.name}")`, `sa.Enum(name="${c.enumName}").drop(op.get_bind(), checkfirst=False)`];
     } else {
       up = [`op.execute("UPDATE ${t.name} SET name = 'n' || id::text WHERE name IS NULL")`];

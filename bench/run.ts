@@ -122,6 +122,10 @@ from pytest_alembic.tests.experimental import test_downgrade_leaves_no_trace  # 
     const bad = fullReport.checks.filter((c) => c.status !== 'passed');
     if (bad.length) console.log(`note: checks not passed on the synthetic history: ${bad.map((c) => `${c.id}=${c.status} (${c.findings.slice(0, 3).map((f) => f.code).join(', ')})`).join('; ')}`);
 
+    if (results.some((r) => !r.ok)) {
+      console.log('\nSOME COMMANDS FAILED (see above): the figures are not comparable.');
+      process.exitCode = 1;
+    }
     const lintBench = join(root, 'bench', 'lint.ts');
     if (existsSync(lintBench)) {
       const { benchLint } = (await import(lintBench)) as { benchLint: () => Promise<void> };

@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-Z6XXMZRU.js";
+} from "./chunk-MGAUPM5S.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts

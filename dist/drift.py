@@ -91,15 +91,17 @@ def _diff_tuples(op):
     return d if isinstance(d, list) else [d]
 
 
-def _render_code(op, context, render_as_batch):
+def _render_code(op, opts, render_as_batch):
+    # Without migration_context: AutogenContext would demand target_metadata among the *render* options.
+    # The project's own render hooks still apply.
+    kwargs = dict(render_as_batch=render_as_batch, render_item=opts.get("render_item"),
+                  sqlalchemy_module_prefix=opts.get("sqlalchemy_module_prefix", "sa."),
+                  alembic_module_prefix=opts.get("alembic_module_prefix", "op."))
     try:
-        code = autogen.render_python_code(
-            alembic_ops.UpgradeOps(ops=[op]),
-            render_as_batch=render_as_batch,
-            migration_context=context,
-        )
-    except TypeError:  # Alembic 1.7 has no migration_context argument
-        code = autogen.render_python_code(alembic_ops.UpgradeOps(ops=[op]), render_as_batch=render_as_batch)
+        code = autogen.render_python_code(alembic_ops.UpgradeOps(ops=[op]),
+                                          user_module_prefix=opts.get("user_module_prefix"), **kwargs)
+    except TypeError:  # Alembic before 1.11 has no user_module_prefix argument
+        code = autogen.render_python_code(alembic_ops.UpgradeOps(ops=[op]), **kwargs)
     lines = [l for l in code.splitlines() if not l.strip().startswith("# ###")]
     return "\n".join(l[4:] if l.startswith("    ") else l for l in lines).strip()
 
@@ -160,7 +162,7 @@ def compare(config, params):
                     "kind": kind,
                     "table": table,
                     "message": message,
-                    "code": _render_code(wrapped, captured["context"], render_as_batch),
+                    "code": _render_code(wrapped, opts, render_as_batch),
                     "sql": sql,
                     "sqlError": sql_error,
                 })

@@ -102,17 +102,6 @@ except Exception as _import_error:  # the interpreter lacks alembic/sqlalchemy: 
     }})
     sys.exit(3)
 
-try:  # optional: only when the installed SQLAlchemy has asyncio support and greenlet
-    import sqlalchemy.ext.asyncio  # noqa: F401
-    import sqlalchemy.ext.asyncio.engine  # noqa: F401
-except Exception:
-    pass
-try:  # SQLAlchemy 1.4's 2.0-style engine lives here and keeps its own reference to create_engine
-    import sqlalchemy.future  # noqa: F401
-    import sqlalchemy.future.engine  # noqa: F401
-except Exception:
-    pass
-
 try:
     from sqlalchemy.schema import DDLElement  # noqa: E402
 except Exception:  # pragma: no cover
@@ -158,6 +147,7 @@ class Project(object):
         self.url = None  # the throwaway URL (string), once configured
         self.env_vars = []
         self.version_table = ("alembic_version", None)
+        self.script = None  # the ScriptDirectory every command of this run shares
 
 
 PROJECT = Project()
@@ -511,7 +501,9 @@ def install_guard():
     """Wraps create_engine wherever SQLAlchemy and Alembic keep a reference to it, before any user code runs.
 
     engine_from_config, create_async_engine, async_engine_from_config and SQLAlchemy 1.4's future.create_engine all
-    end in one of these references, so the check sits at the single choke point every engine passes through."""
+    end in one of these references, so the check sits at the single choke point every engine passes through.
+    Modules imported later (sqlalchemy.ext.asyncio, sqlalchemy.future: not imported here, they cost startup time)
+    bind `from ..engine import create_engine` to the wrapped attribute."""
     originals = {}
     import sqlalchemy.engine.create as create_module
     originals[id(create_module.create_engine)] = create_module.create_engine
@@ -788,6 +780,18 @@ def install_hooks():
             kw["transaction_per_migration"] = True
         return original_configure(self, *args, **kw)
 
+    original_from_config = ScriptDirectory.__dict__["from_config"].__func__
+
+    def from_config(cls, config):
+        # Alembic builds a ScriptDirectory, and so loads every migration file, once per command; a walk over N
+        # revisions is N commands. The project's files do not change during a run, so the first one is kept.
+        if cls is ScriptDirectory and config is PROJECT.cfg and PROJECT.cfg is not None:
+            if PROJECT.script is None:
+                PROJECT.script = original_from_config(cls, config)
+            return PROJECT.script
+        return original_from_config(cls, config)
+
+    ScriptDirectory.from_config = classmethod(from_config)
     DefaultImpl._exec = _exec
     DefaultImpl.static_output = static_output
     MigrationContext.run_migrations = run_migrations
@@ -999,6 +1003,7 @@ def do_inspect(params):
                       file=config_name)
 
     PROJECT.cfg = cfg
+    PROJECT.script = script
     PROJECT.config_file = ini
     PROJECT.toml_file = toml
     PROJECT.section = section
@@ -1863,7 +1868,7 @@ def _sqlite_snapshot(conn):
                 continue
             seen_checks.add(key)
             objects.append({"kind": "constraint", "key": key, "props": {
-                "type": "check", "name": chk["name"], "expression": chk["expression"], "column": chk["column"]}})
+                "type": "check", "name": chk["name"], "expression": chk["expression"]}})
     for type_, name, tbl_name, sql in rows:
         if type_ == "view" and not skip(name):
             objects.append({"kind": "view", "key": "main.%s" % name, "props": {"sql": _norm_sql(sql)}})

@@ -65,6 +65,10 @@ class _MaskingStream(io.TextIOBase):
         return False
 
     @property
+    def buffer(self):  # binary writes (some CLI libraries use them) go through unmasked, like C-level writes
+        return getattr(self._target, "buffer", None)
+
+    @property
     def encoding(self):
         return getattr(self._target, "encoding", "utf-8")
 
@@ -945,7 +949,8 @@ def do_inspect(params):
 
     toml_supported = "toml_file" in pyinspect.signature(Config.__init__).parameters
     ini = toml = None
-    given = params.get("configFile")
+    # Like Alembic's CLI: -c wins, then $ALEMBIC_CONFIG, then alembic.ini (+ pyproject.toml on 1.16+).
+    given = params.get("configFile") or os.environ.get("ALEMBIC_CONFIG") or None
     if given:
         path = given if os.path.isabs(given) else os.path.join(project_dir, given)
         if not os.path.isfile(path):

@@ -13,6 +13,8 @@ import type { Severity } from '../report/model.ts';
 import { ruleById } from './rules/index.ts';
 import type { LintConfig } from './types.ts';
 
+export type { LintConfig } from './types.ts';
+
 const LEVELS = ['error', 'warning', 'notice', 'off'] as const;
 const KEYS = new Set(['rules', 'start-after', 'target-server-version']);
 

@@ -88,6 +88,8 @@ export interface BuiltRevision {
   pieces: ParsedPiece[][];
 }
 
+const TABLE_KINDS = new Set(['table', 'partitioned-table', 'materialized-view', 'foreign-table', 'view']);
+
 function isBookkeeping(p: ParsedStatement): boolean {
   const table =
     p.kind === 'insert' || p.kind === 'update' || p.kind === 'delete' || p.kind === 'create-table' || p.kind === 'alter-table'
@@ -140,8 +142,9 @@ export function buildRevision(
         const name = unqualified(relation);
         return newTables.has(name) || newIndexes.has(name);
       };
+      // Rules reason about tables; index locks stay in the evidence (they follow their table's).
       const locks = es.facts
-        ? es.facts.locks.filter((l) => !isNew(l.relation))
+        ? es.facts.locks.filter((l) => !isNew(l.relation) && TABLE_KINDS.has(l.kind ?? 'table')).map((l) => ({ relation: l.relation, mode: l.mode }))
         : inferLocks(p).filter((l) => !isNew(l.relation));
       const stmt: LintStatement = {
         index: statements.length,

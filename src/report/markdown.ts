@@ -327,7 +327,8 @@ function compose(
   const shownSet = new Set(shown);
   const attached = new Set(shown.flatMap((rev) => byRevision.get(rev) ?? []));
   const loose = ranked.filter(({ finding }) => !attached.has(finding));
-  const drift = loose.filter((r) => DRIFT_CHECKS.has(r.check)).map((r) => r.finding);
+  const modelDrift = loose.filter((r) => DRIFT_CHECKS.has(r.check) && r.check !== 'live-drift').map((r) => r.finding);
+  const liveDrift = loose.filter((r) => r.check === 'live-drift').map((r) => r.finding);
   const other = loose.filter((r) => !DRIFT_CHECKS.has(r.check)).map((r) => r.finding);
   if (other.length) parts.push(`#### Findings\n\n${findingList(other, false)}`);
 
@@ -346,7 +347,8 @@ function compose(
 
   const schema = schemaSection(report, true);
   if (schema) parts.push(schema);
-  if (drift.length) parts.push(`#### Drift between the models and the migrations\n\n${findingList(drift, false)}`);
+  if (modelDrift.length) parts.push(`#### Drift between the models and the migrations\n\n${findingList(modelDrift, false)}`);
+  if (liveDrift.length) parts.push(`#### Drift between the live database and the migrations\n\n${findingList(liveDrift, false)}`);
   return parts.join('\n\n') + '\n';
 }
 

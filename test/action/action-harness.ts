@@ -102,10 +102,10 @@ export class PullRequestRepo {
     return git(this.origin, 'rev-parse', ref);
   }
 
-  /** A depth-1 clone of the PR head, as actions/checkout@v4 leaves it by default. */
-  checkout(): string {
+  /** A depth-1 clone of the PR head (or another branch), as actions/checkout@v4 leaves it by default. */
+  checkout(branch = 'feature'): string {
     const dir = join(this.root, `workspace-${++this.clones}`);
-    git(this.root, 'clone', '-q', '--depth', '1', '--branch', 'feature', `file://${this.origin}`, dir);
+    git(this.root, 'clone', '-q', '--depth', '1', '--branch', branch, `file://${this.origin}`, dir);
     return dir;
   }
 

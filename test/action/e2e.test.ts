@@ -167,7 +167,7 @@ test('drift mode (nightly): one issue, opened on drift, updated while it lasts, 
         await c.end();
       }
     };
-    const workspace = repo.checkout();
+    const workspace = repo.checkout('main');
     const nightly = () => runAction(entry, {
       workspace, apiUrl: gh.url, eventName: 'schedule', event: { schedule: '17 3 * * *' },
       inputs: inputs({ mode: 'drift', 'database-url': live.url }),
@@ -190,7 +190,7 @@ test('drift mode (nightly): one issue, opened on drift, updated while it lasts, 
     const issue = driftIssues()[0]!;
     assert.equal(issue.state, 'open');
     assert.ok(issue.body.startsWith(commentMarker('backend', 'alembic-preflight-drift')));
-    assert.match(issue.body, /added_by_hand/);
+    assert.match(issue.body, /live-drift\/column-added<\/code> column public\.users\.added\\_by\\_hand/);
     if (password) assert.ok(!issue.body.includes(password));
     assert.equal(drifted.outputs['drift-issue-url'], `https://github.example/acme/shop/issues/${issue.number}`);
 

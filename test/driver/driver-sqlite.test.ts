@@ -337,7 +337,7 @@ with engine.connect() as connection:
     });
   }
 
-  test('before configure, no connection at all is allowed', async () => {
+  test('methods that need the throwaway database refuse to run before configure', async () => {
     const project = writeProject({ env: ENV, versions: { 'a1_users.py': A1 }, files: { 'case.txt': 'ours' } });
     const driver = await startIn(project);
     try {
