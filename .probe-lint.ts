@@ -1,18 +1,29 @@
-import { writeFileSync } from 'node:fs';
-import { provisionPostgresLocal } from './src/database/postgres-local.ts';
+import { generateLintInput } from './bench/lint.ts';
 import { lintMigrations } from './src/lint/engine.ts';
-import { runFixture } from './test/lint/real-run.ts';
-import { fixture } from './test/support/env.ts';
-const db = await provisionPostgresLocal({});
-try {
-  console.log('server', db.serverVersion, db.serverVersionNum);
-  for (const name of ['lint-hazards', 'healthy']) {
-    const run = await runFixture(fixture(name), db, 'psycopg2');
-    writeFileSync(`/tmp/lintprobe/${name}.json`, JSON.stringify(run, null, 1));
-    const out = lintMigrations(run.input);
-    console.log(`== ${name}: ${out.statementsLinted} statements, ${out.parseFailures} parse failures`);
-    for (const f of out.findings) console.log(f.severity.padEnd(7), f.code.padEnd(30), `${f.file?.split('/').pop()}:${f.line}`, '|', f.message.slice(0, 150));
-    const off = lintMigrations({ ...run.input, revisions: run.input.revisions.map((r) => ({ ...r, executed: null })) });
-    console.log(`-- offline only: ${off.findings.length} findings`);
-  }
-} finally { await db.dispose(); }
+import { createStatementParser } from './src/lint/parse.ts';
+import { buildRevision, SchemaHistory } from './src/lint/revision-context.ts';
+import { ALL_RULES } from './src/lint/rules/index.ts';
+import { tokenize } from './src/lint/sql-tokens.ts';
+const { input } = generateLintInput(1000);
+const all = input.revisions.flatMap((r) => r.executed!.map((s) => s.sql));
+let t = performance.now();
+for (const s of all) tokenize(s);
+console.log('tokenize', (performance.now() - t).toFixed(0));
+for (let round = 0; round < 2; round++) {
+const p = createStatementParser('postgresql');
+t = performance.now();
+for (const s of all) p.parse(s);
+console.log('parse', (performance.now() - t).toFixed(0), p.cstParses);
+t = performance.now();
+const h = new SchemaHistory();
+const built = input.revisions.map((r) => buildRevision(r, p, 'postgresql', 170000, h));
+console.log('build (parse cached)', (performance.now() - t).toFixed(0));
+t = performance.now();
+let n = 0;
+for (const b of built) for (const rule of ALL_RULES) if (!rule.engine) rule.check(b.ctx, () => n++);
+console.log('rules', (performance.now() - t).toFixed(0), n);
+const times = new Map<string, number>();
+for (const rule of ALL_RULES) { const t0 = performance.now(); for (const b of built) rule.check(b.ctx, () => {}); times.set(rule.id, performance.now() - t0); }
+console.log([...times].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k}:${v.toFixed(0)}`).join(' '));
+}
+t = performance.now(); lintMigrations(input); console.log('lint', (performance.now() - t).toFixed(0));

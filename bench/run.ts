@@ -19,15 +19,15 @@ const REVISIONS = Number(process.env.BENCH_REVISIONS ?? 100);
 interface Measure { label: string; seconds: number; peakMb: number | null; ok: boolean }
 
 /** Whole-process wall time and peak RSS (GNU time's %M, KiB) of one command. */
-function measure(label: string, argv: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Measure & { stdout: string } {
+function measure(label: string, argv: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; okCodes?: number[] }): Measure & { stdout: string } {
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const cmd = timeBin ? [timeBin, '-f', '__PEAK_KB=%M', ...argv] : argv;
   const started = process.hrtime.bigint();
   const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peak = /__PEAK_KB=(\d+)/.exec(r.stderr ?? '');
-  const ok = r.status === 0;
-  if (!ok) process.stderr.write(`${label} exited ${r.status}:\n${(r.stderr ?? '').slice(-3000)}\n`);
+  const ok = (opts.okCodes ?? [0]).includes(r.status ?? -1);
+  if (!ok) process.stderr.write(`${label} exited ${r.status}:\n${(r.stdout ?? '').slice(-2000)}${(r.stderr ?? '').slice(-3000)}\n`);
   return { label, seconds, peakMb: peak ? Number(peak[1]) / 1024 : null, ok, stdout: r.stdout ?? '' };
 }
 
@@ -93,8 +93,11 @@ from pytest_alembic.tests.experimental import test_downgrade_leaves_no_trace  # 
 `);
     const pytest = measure('pytest-alembic (default tests + downgrade_leaves_no_trace)',
       [python, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'test_migrations.py'],
-      { cwd: dir, env: { DATABASE_URL: await freshDb() } });
+      // Exit 1 is "tests failed", not "did not run": the experimental downgrade_leaves_no_trace compares autogenerate
+      // diffs against the head models and fails on histories like this one (its own known limitation).
+      { cwd: dir, env: { DATABASE_URL: await freshDb() }, okCodes: [0, 1] });
     results.push(pytest);
+    const pytestFailed = /(\d+) failed/.exec(pytest.stdout)?.[1];
 
     const cli = join(root, 'dist', 'cli.js');
     const ours = measure('alembic-preflight check (graph, upgrade, roundtrip, stairway)',
@@ -116,6 +119,7 @@ from pytest_alembic.tests.experimental import test_downgrade_leaves_no_trace  # 
     console.log('');
     console.log(`ratio ours / three plain commands: ${(ours.seconds / three.seconds).toFixed(2)}x (target <= 1.5x)`);
     console.log(`ratio ours / pytest-alembic:       ${(ours.seconds / pytest.seconds).toFixed(2)}x (target <= 0.7x)`);
+    if (pytestFailed) console.log(`  (pytest-alembic reported ${pytestFailed} failing test(s): a failing test stops at its first bad revision, so its time covers less work than ours)`);
     const drift = fullReport.checks.find((c) => c.id === 'drift');
     if (drift) console.log(`drift check: ${(drift.durationMs / 1000).toFixed(2)} s in-process vs alembic check ${alembicCheck.seconds.toFixed(2)} s as a process: ${(drift.durationMs / 1000 / alembicCheck.seconds).toFixed(2)}x (target < 1.5x)`);
     console.log(`per-check times (s): ${report.checks.map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(2)}`).join(', ')}`);

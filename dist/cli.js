@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-MGAUPM5S.js";
+} from "./chunk-NJFBAHBY.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts

@@ -20,6 +20,7 @@ os.close(_devnull)
 
 import ast  # noqa: E402
 import functools  # noqa: E402
+import hashlib  # noqa: E402
 import importlib.util  # noqa: E402
 import inspect as pyinspect  # noqa: E402
 import io  # noqa: E402
@@ -63,6 +64,10 @@ class _MaskingStream(io.TextIOBase):
 
     def isatty(self):
         return False
+
+    @property
+    def buffer(self):  # binary writes (some CLI libraries use them) go through unmasked, like C-level writes
+        return getattr(self._target, "buffer", None)
 
     @property
     def encoding(self):
@@ -574,6 +579,7 @@ class Recorder(object):
         self.batch_origin = None
         self.chunks = []  # offline: text written by static_output during the current step
         self.capture = None  # offline: the statement whose text static_output is writing
+        self.per_migration = False  # walk: one transaction per step, so a failure leaves the last good step
 
     # --- steps
     def begin_step(self, step):
@@ -774,7 +780,7 @@ def install_hooks():
 
     def configure(self, *args, **kw):
         rec = RECORDER
-        if rec.armed and rec.facts and not rec.offline:
+        if rec.armed and (rec.facts or rec.per_migration) and not rec.offline:
             # Facts need each revision in its own transaction: in one transaction for several revisions, locks
             # taken by an earlier revision would hide the same locks taken again by a later one.
             kw["transaction_per_migration"] = True
@@ -945,7 +951,8 @@ def do_inspect(params):
 
     toml_supported = "toml_file" in pyinspect.signature(Config.__init__).parameters
     ini = toml = None
-    given = params.get("configFile")
+    # Like Alembic's CLI: -c wins, then $ALEMBIC_CONFIG, then alembic.ini (+ pyproject.toml on 1.16+).
+    given = params.get("configFile") or os.environ.get("ALEMBIC_CONFIG") or None
     if given:
         path = given if os.path.isabs(given) else os.path.join(project_dir, given)
         if not os.path.isfile(path):
@@ -1416,6 +1423,167 @@ def do_step(params):
     finally:
         rec.reset(False, False, False, False)
     return {"steps": steps, "current": read_current()}
+
+
+class _SqliteOnConnection(object):
+    """sqlite3's `conn.execute(sql).fetchall()` over the migration's own connection (sync or aiosqlite), so a
+    snapshot sees exactly what the migrations did, committed or not."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def execute(self, sql, params=()):
+        cur = _dbapi_connection(self._conn).cursor()
+        try:
+            cur.execute(sql, params)
+            rows = cur.fetchall()
+        except Exception as e:
+            raise sqlite3.Error(str(e))
+        finally:
+            cur.close()
+        return _Rows(rows)
+
+
+class _Rows(object):
+    def __init__(self, rows):
+        self._rows = [tuple(r) for r in rows]
+
+    def fetchall(self):
+        return self._rows
+
+    def fetchone(self):
+        return self._rows[0] if self._rows else None
+
+    def __iter__(self):
+        return iter(self._rows)
+
+
+def _take_snapshot(conn, spec):
+    """(raw, digest) of the schema as `conn` sees it. PostgreSQL: the catalog queries TS sent, each returning one
+    JSON text (TS turns them into objects, with the same code as its own snapshots); SQLite: the objects."""
+    RECORDER.in_facts = True
+    started = time.perf_counter()
+    try:
+        if spec.get("kind") == "postgresql":
+            raw = _dbapi_connection(conn)
+            cur = raw.cursor()
+            try:
+                cur.execute("SELECT current_setting('search_path')")
+                saved = cur.fetchone()[0]
+                cur.execute("SELECT set_config('search_path', 'pg_catalog', false)")
+                try:
+                    # One prepared statement for all the catalog queries: one round trip, planned once per walk.
+                    name = _PREPARED.get(id(raw))
+                    if name is None:
+                        _PREPARED["n"] = _PREPARED.get("n", 0) + 1
+                        name = "_preflight_snapshot_%d" % _PREPARED["n"]
+                        columns = ", ".join("(%s) AS k%d" % (q, i) for i, q in enumerate(spec["queries"]))
+                        cur.execute("PREPARE %s AS SELECT " % name + columns)
+                        _PREPARED[id(raw)] = name
+                    cur.execute("EXECUTE " + name)
+                    texts = list(cur.fetchone())
+                finally:
+                    cur.execute("SELECT set_config('search_path', %s, false)", (saved,))
+            finally:
+                cur.close()
+            digest = hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()
+            return texts, digest
+        snap = _sqlite_snapshot(_SqliteOnConnection(conn))
+        return snap, hashlib.sha1(json.dumps(snap, sort_keys=True).encode("utf-8")).hexdigest()
+    finally:
+        RECORDER.in_facts = False
+        WALK_TIMES["snapshotMs"] += (time.perf_counter() - started) * 1000
+        WALK_TIMES["snapshots"] += 1
+
+
+WALK_TIMES = {"snapshotMs": 0.0, "snapshots": 0}
+# Prepared snapshot statement per DBAPI connection of the current walk (reset by each walk).
+_PREPARED = {}
+
+
+def do_walk(params):
+    """The stairway in ONE env.py run: for each revision, upgrade (traced), snapshot, and when asked downgrade,
+    snapshot, compare, upgrade again: Alembic's own RevisionSteps, one transaction each. Snapshots are compared by
+    digest here; only a mismatch, or a snapshot TS asks for, travels back whole."""
+    require_url()
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.runtime.migration import RevisionStep
+    entries = params.get("revisions") or []
+    facts = bool(params.get("facts"))
+    spec = params.get("snapshot") or {}
+    want_full = set(params.get("full") or [])
+    cfg = PROJECT.cfg
+    rec = RECORDER
+    rec.reset(True, True, facts, False)
+    rec.per_migration = True
+    out = {"revisions": [], "full": {}}
+    where = {"revision": None, "phase": None}
+    WALK_TIMES.update(snapshotMs=0.0, snapshots=0)
+    _PREPARED.clear()
+    walk_started = time.perf_counter()
+
+    def last_step():
+        return _public_steps(rec.steps[-1:])[0] if rec.steps else None
+
+    def run():
+        script = ScriptDirectory.from_config(cfg)
+        rmap = script.revision_map
+
+        def fn(heads, context):
+            conn = context.connection
+            current, digest = _take_snapshot(conn, spec)
+            if params.get("initial"):
+                out["initial"] = current
+            for entry in entries:
+                revision = entry["revision"]
+                sc = script.get_revision(revision)
+                if sc is None:
+                    raise failure("internal", "no revision %s in this project" % revision)
+                item = {"revision": revision}
+                where.update(revision=revision, phase="up")
+                rec.trace, rec.facts = True, facts
+                yield RevisionStep(rmap, sc, True)
+                item["upgrade"] = last_step()
+                after, after_digest = _take_snapshot(conn, spec)
+                if revision in want_full:
+                    out["full"][revision] = after
+                if entry.get("stairway"):
+                    where.update(phase="down")
+                    rec.trace, rec.facts = True, False
+                    yield RevisionStep(rmap, sc, False)
+                    item["downgrade"] = last_step()
+                    down, down_digest = _take_snapshot(conn, spec)
+                    if down_digest != digest:
+                        item["trace"] = {"before": current, "afterDown": down}
+                    where.update(phase="reup")
+                    rec.trace = False
+                    yield RevisionStep(rmap, sc, True)
+                    if down_digest != digest:
+                        # What the downgrade left may change what the upgrade makes: look again.
+                        after, after_digest = _take_snapshot(conn, spec)
+                out["revisions"].append(item)
+                current, digest = after, after_digest
+            if params.get("head"):
+                out["head"] = current
+            where.update(revision=None, phase=None)
+
+        with EnvironmentContext(cfg, script, fn=fn, as_sql=False):
+            script.run_env()
+
+    try:
+        _run_command(run, "online")
+    except DriverFailure as e:
+        if where["revision"] is None:
+            raise
+        payload = dict(e.payload)
+        payload.pop("steps", None)
+        payload.setdefault("revision", where["revision"])
+        out["failure"] = {"revision": where["revision"], "phase": where["phase"], "error": payload}
+    finally:
+        rec.reset(False, False, False, False)
+    out["timings"] = {"totalMs": round((time.perf_counter() - walk_started) * 1000, 1),
+                      "snapshotMs": round(WALK_TIMES["snapshotMs"], 1), "snapshots": WALK_TIMES["snapshots"]}
+    return out
 
 
 _DRIFT = {"module": None}
@@ -1891,6 +2059,7 @@ METHODS = {
     "upgrade": lambda p: do_migrate(p, "up"),
     "downgrade": lambda p: do_migrate(p, "down"),
     "step": do_step,
+    "walk": do_walk,
     "offline": do_offline,
     "drift": do_drift,
     "current": do_current,

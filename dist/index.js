@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-MGAUPM5S.js";
+} from "./chunk-NJFBAHBY.js";
 import {
   __commonJS,
   __require,

@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { driftResult } from './checks/drift.ts';
 import { modelsRegisteredResult } from './checks/models-registered.ts';
 import { analyseGraph, type GraphAnalysis } from './checks/graph.ts';
-import { runRoundtrip } from './checks/roundtrip.ts';
+import { roundtripFloor, runRoundtrip } from './checks/roundtrip.ts';
 import { stairwayResult } from './checks/stairway.ts';
 import { upgradeResult } from './checks/upgrade.ts';
 import { driverErrorPayload, walkMigrations, type WalkResult } from './checks/walk.ts';
@@ -151,8 +151,8 @@ async function runDatabaseChecks(
     ? new Set<string>()
     : new Set(config.stairwayScope === 'new' && config.pr ? order.filter((id) => newRevisions.has(id)) : order);
   // The base branch's schema is the one after its last revision: the walk applies the base branch's first.
-  let baseSchema: SchemaSnapshot | undefined;
   const lastOld = [...order].reverse().find((id) => !newRevisions.has(id));
+  const floor = roundtripFloor(order, graph.byId, config.minDowngradeRevision);
 
   const walkStarted = Date.now();
   const walk: WalkResult = await walkMigrations(driver, db, {
@@ -161,9 +161,7 @@ async function runDatabaseChecks(
     stairway,
     belowFloor,
     facts: wants('lint') && db.dialect === 'postgresql',
-    onUpgraded: (id, snapshot) => {
-      if (id === lastOld) baseSchema = snapshot;
-    },
+    keepSnapshots: [lastOld, floor].filter((id): id is string => id !== undefined),
     progress: (line) => log(line),
   });
   const walkMs = Date.now() - walkStarted;
@@ -192,10 +190,11 @@ async function runDatabaseChecks(
     report.checks.push(await runRoundtrip(driver, db, walk, { order, byId: graph.byId, floor: config.minDowngradeRevision, heads: graph.heads }));
   }
   if (walk.head && config.mode === 'pr') {
-    report.schemaDiff = diffSnapshots(baseSchema ?? walk.initial, walk.head);
+    report.schemaDiff = diffSnapshots((lastOld && walk.snapshots.get(lastOld)) || walk.initial, walk.head);
   }
 
-  const offline = await collectOfflineSql(driver, graph, report.revisions, log);
+  // Offline SQL is for lint and the PR comment; a plain full check without lint does not pay for it.
+  const offline = wants('lint') || config.mode === 'pr' ? await collectOfflineSql(driver, graph, report.revisions, log) : [];
   report.migrations = offline;
 
   if (wants('lint')) {

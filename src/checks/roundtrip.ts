@@ -6,9 +6,20 @@ import type { Driver } from '../driver/client.ts';
 import type { RevisionRecord } from '../driver/protocol.ts';
 import type { CheckResult, Finding } from '../report/model.ts';
 import { describeChange, diffSnapshots } from '../schema/diff.ts';
+import { InternalError } from '../errors.ts';
 import { findingFromDriverError } from './driver-finding.ts';
 import { describeTrace } from './stairway.ts';
 import { driverErrorPayload, isIrreversible, type WalkResult } from './walk.ts';
+
+/** The lowest revision the round trip can go down to: the newest irreversible one or the configured floor,
+ * whichever is higher; undefined for base. */
+export function roundtripFloor(order: string[], byId: Map<string, RevisionRecord>, floor?: string): string | undefined {
+  let floorIndex = floor ? order.indexOf(floor) : -1;
+  order.forEach((id, i) => {
+    if (isIrreversible(byId.get(id)!) && i > floorIndex) floorIndex = i;
+  });
+  return floorIndex >= 0 ? order[floorIndex] : undefined;
+}
 
 export async function runRoundtrip(
   driver: Driver,
@@ -29,13 +40,9 @@ export async function runRoundtrip(
     return { id: 'roundtrip', status: 'skipped', reason: 'the upgrade to head failed', durationMs: 0, findings };
   }
 
-  // The lowest revision we can go down to: the newest irreversible one, or the floor, whichever is higher.
-  let floorIndex = opts.floor ? opts.order.indexOf(opts.floor) : -1;
-  opts.order.forEach((id, i) => {
-    if (isIrreversible(opts.byId.get(id)!) && i > floorIndex) floorIndex = i;
-  });
-  const target = floorIndex >= 0 ? opts.order[floorIndex]! : 'base';
-  const expected = floorIndex >= 0 ? walk.snapshots.get(target)! : walk.initial;
+  const target = roundtripFloor(opts.order, opts.byId, opts.floor) ?? 'base';
+  const expected = target === 'base' ? walk.initial : walk.snapshots.get(target);
+  if (!expected) throw new InternalError(`the walk kept no snapshot of ${target}, the round trip's floor`);
   const headTarget = opts.heads.length > 1 ? 'heads' : 'head';
 
   try {

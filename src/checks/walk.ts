@@ -1,11 +1,14 @@
 // The migration walk: base → head one revision at a time, in one pass (linear, not quadratic). Per revision:
 // upgrade (traced), snapshot, and for the stairway: downgrade, snapshot, compare, upgrade again.
+// The driver runs the whole walk in one env.py run (driver.py do_walk); after a failed downgrade or re-upgrade the
+// database is rebuilt up to that revision and the walk goes on from the next one.
 
 import type { ThrowawayDatabase } from '../database/provider.ts';
 import type { Driver } from '../driver/client.ts';
 import { DriverError } from '../driver/client.ts';
-import type { DriverErrorPayload, MigrationStep, RevisionRecord } from '../driver/protocol.ts';
+import type { DriverErrorPayload, MigrationStep, RawSnapshot, RevisionRecord, WalkSnapshotSpec } from '../driver/protocol.ts';
 import { diffSnapshots, type SchemaChange } from '../schema/diff.ts';
+import { snapshotFromTexts, snapshotQueries } from '../schema/postgres-snapshot.ts';
 import type { SchemaSnapshot } from '../schema/snapshot.ts';
 
 export type StairwayOutcome =
@@ -38,8 +41,8 @@ export interface WalkOptions {
   belowFloor: Set<string>;
   /** Record PostgreSQL lock/rewrite facts per statement (for lint). */
   facts: boolean;
-  /** Called after each revision's first upgrade: where PR mode takes the base branch's schema. */
-  onUpgraded?: (revision: string, snapshot: SchemaSnapshot) => void;
+  /** Revisions whose schema (after their upgrade) the caller needs: the PR's base, the round trip's floor. */
+  keepSnapshots: string[];
   progress?: (line: string) => void;
 }
 
@@ -48,7 +51,7 @@ export interface WalkResult {
   /** Reached the last revision of the order. */
   completed: boolean;
   initial: SchemaSnapshot;
-  /** Snapshot after each revision's upgrade, by revision. */
+  /** Snapshot after the upgrade of each revision named in keepSnapshots. */
   snapshots: Map<string, SchemaSnapshot>;
   head?: SchemaSnapshot;
 }
@@ -65,71 +68,92 @@ export function driverErrorPayload(error: unknown): DriverErrorPayload {
   throw error;
 }
 
-export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts: WalkOptions): Promise<WalkResult> {
-  const initial = await db.snapshot();
-  const snapshots = new Map<string, SchemaSnapshot>();
-  const revisions: RevisionWalk[] = opts.order.map((revision) => ({ revision, stairway: 'not-reached' }));
-  let before = initial;
-  let completed = true;
+export function walkSnapshotSpec(db: ThrowawayDatabase): WalkSnapshotSpec {
+  return db.dialect === 'postgresql' ? { kind: 'postgresql', queries: snapshotQueries(db.serverVersionNum) } : { kind: 'sqlite' };
+}
 
-  for (const [i, walk] of revisions.entries()) {
-    const id = walk.revision;
-    const record = opts.byId.get(id)!;
-    opts.progress?.(`[${i + 1}/${revisions.length}] ${id} ${record.message ? `(${record.message})` : ''}`.trimEnd());
-    try {
-      walk.upgrade = (await driver.call('step', { revision: id, direction: 'up', trace: true, facts: opts.facts })).steps[0];
-    } catch (error) {
-      walk.upgradeError = driverErrorPayload(error);
-      completed = false;
+function toSnapshot(raw: RawSnapshot): SchemaSnapshot {
+  return Array.isArray(raw) ? snapshotFromTexts(raw) : raw;
+}
+
+export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts: WalkOptions): Promise<WalkResult> {
+  const spec = walkSnapshotSpec(db);
+  const revisions: RevisionWalk[] = opts.order.map((revision) => {
+    const record = opts.byId.get(revision)!;
+    const stairway: StairwayOutcome = !opts.stairway.has(revision)
+      ? 'outside-scope'
+      : opts.belowFloor.has(revision) ? 'below-floor' : isIrreversible(record) ? 'irreversible' : 'checked';
+    return { revision, stairway };
+  });
+  const index = new Map(opts.order.map((id, i) => [id, i]));
+  const snapshots = new Map<string, SchemaSnapshot>();
+  let initial: SchemaSnapshot | undefined;
+  let head: SchemaSnapshot | undefined;
+  let completed = false;
+  let from = 0;
+
+  while (from < opts.order.length) {
+    opts.progress?.(`walking revisions ${from + 1}–${opts.order.length} of ${opts.order.length}` +
+      (opts.stairway.size ? ' (upgrade, downgrade, upgrade each)' : ''));
+    const part = revisions.slice(from);
+    const result = await driver.call('walk', {
+      revisions: part.map((r) => ({ revision: r.revision, stairway: r.stairway === 'checked' })),
+      facts: opts.facts,
+      snapshot: spec,
+      initial: from === 0,
+      full: opts.keepSnapshots.filter((id) => (index.get(id) ?? -1) >= from),
+      head: true,
+    });
+    if (result.timings) {
+      const t = result.timings;
+      opts.progress?.(`walk: ${(t.totalMs / 1000).toFixed(2)} s, of which ${t.snapshots} snapshots ${(t.snapshotMs / 1000).toFixed(2)} s`);
+    }
+    if (result.initial) initial = toSnapshot(result.initial);
+    for (const item of result.revisions) {
+      const walk = revisions[index.get(item.revision)!]!;
+      walk.upgrade = item.upgrade;
+      walk.downgrade = item.downgrade;
+      if (item.trace) {
+        // Digests differ; the objects may still be equal (e.g. a re-added column at another position).
+        const trace = diffSnapshots(toSnapshot(item.trace.before), toSnapshot(item.trace.afterDown));
+        if (trace.length) walk.trace = trace;
+      }
+    }
+    for (const [id, raw] of Object.entries(result.full)) snapshots.set(id, toSnapshot(raw));
+    if (!result.failure) {
+      head = result.head ? toSnapshot(result.head) : undefined;
+      completed = true;
       break;
     }
-    const after = await db.snapshot();
-    snapshots.set(id, after);
-    opts.onUpgraded?.(id, after);
-    let next = after;
-
-    if (!opts.stairway.has(id)) walk.stairway = 'outside-scope';
-    else if (opts.belowFloor.has(id)) walk.stairway = 'below-floor';
-    else if (isIrreversible(record)) walk.stairway = 'irreversible';
-    else {
-      walk.stairway = 'checked';
-      try {
-        walk.downgrade = (await driver.call('step', { revision: id, direction: 'down', trace: true, facts: false })).steps[0];
-        const down = await db.snapshot();
-        const trace = diffSnapshots(before, down);
-        if (trace.length) walk.trace = trace;
-        try {
-          await driver.call('step', { revision: id, direction: 'up', trace: false, facts: false });
-          // A clean downgrade puts back exactly `before`, so the re-upgrade gives `after` again: no snapshot needed.
-          if (trace.length) next = await db.snapshot();
-        } catch (error) {
-          walk.reupgradeError = driverErrorPayload(error);
-        }
-      } catch (error) {
-        walk.downgradeError = driverErrorPayload(error);
-      }
-      if (walk.downgradeError || walk.reupgradeError) {
-        if (!(await rebuild(driver, db, opts.order.slice(0, i + 1)))) {
-          completed = false;
-          break;
-        }
-        walk.rebuilt = true;
-        next = await db.snapshot();
-      }
+    const { revision, phase, error } = result.failure;
+    const at = index.get(revision)!;
+    const walk = revisions[at]!;
+    if (phase === 'up') {
+      walk.upgradeError = error;
+      break;
     }
-    before = next;
+    if (phase === 'down') walk.downgradeError = error;
+    else walk.reupgradeError = error;
+    opts.progress?.(`rebuilding the database up to ${revision} after its failed ${phase === 'down' ? 'downgrade' : 're-upgrade'}`);
+    if (!(await rebuild(driver, db, spec, opts.order.slice(0, at + 1)))) break;
+    walk.rebuilt = true;
+    from = at + 1;
   }
-  return { revisions, completed, initial, snapshots, head: completed ? before : undefined };
+  // An empty project, or a failure on the very first revision, still has a starting point to compare with.
+  initial ??= await db.snapshot();
+  return { revisions, completed, initial, snapshots, head };
 }
 
 /** Back to "every revision up to here applied" from an empty database, after a downgrade went wrong. */
-async function rebuild(driver: Driver, db: ThrowawayDatabase, revisions: string[]): Promise<boolean> {
+async function rebuild(driver: Driver, db: ThrowawayDatabase, spec: WalkSnapshotSpec, revisions: string[]): Promise<boolean> {
   await db.reset();
-  try {
-    for (const revision of revisions) await driver.call('step', { revision, direction: 'up', trace: false, facts: false });
-    return true;
-  } catch (error) {
-    driverErrorPayload(error);
-    return false;
-  }
+  const result = await driver.call('walk', {
+    revisions: revisions.map((revision) => ({ revision, stairway: false })),
+    facts: false,
+    snapshot: spec,
+    initial: false,
+    full: [],
+    head: false,
+  });
+  return !result.failure;
 }

@@ -111,6 +111,46 @@ export interface StepParams {
   facts?: boolean;
 }
 
+/** How the driver takes snapshots during a walk: PostgreSQL runs the catalog queries TS built
+ * (postgres-snapshot.ts snapshotQueries); SQLite uses the driver's own reader. */
+export type WalkSnapshotSpec = { kind: 'postgresql'; queries: string[] } | { kind: 'sqlite' };
+
+/** A snapshot as the driver returns it: the catalog queries' JSON texts (PostgreSQL) or the snapshot (SQLite). */
+export type RawSnapshot = string[] | SchemaSnapshot;
+
+export interface WalkParams {
+  /** In order; each must be applicable after the ones before it. */
+  revisions: { revision: string; stairway: boolean }[];
+  /** PostgreSQL lock/rewrite facts on each first upgrade. */
+  facts: boolean;
+  snapshot: WalkSnapshotSpec;
+  /** Return the snapshot taken before the first revision. */
+  initial: boolean;
+  /** Revisions after whose first upgrade the snapshot is returned whole. */
+  full: string[];
+  /** Return the snapshot after the last revision. */
+  head: boolean;
+}
+
+export interface WalkRevision {
+  revision: string;
+  upgrade: MigrationStep;
+  downgrade?: MigrationStep;
+  /** Present when the snapshot after the downgrade differs (by digest) from the one before the upgrade. */
+  trace?: { before: RawSnapshot; afterDown: RawSnapshot };
+}
+
+export interface WalkResult {
+  revisions: WalkRevision[];
+  initial?: RawSnapshot;
+  full: Record<string, RawSnapshot>;
+  head?: RawSnapshot;
+  /** Where the walk stopped: the first upgrade, the downgrade, or the upgrade after it ('reup'). */
+  failure?: { revision: string; phase: 'up' | 'down' | 'reup'; error: DriverErrorPayload };
+  /** Where the walk's time went (for progress lines and the benchmark). */
+  timings?: { totalMs: number; snapshotMs: number; snapshots: number };
+}
+
 export interface MigrateResult {
   steps: MigrationStep[];
   /** Revisions in alembic_version afterwards. */
@@ -187,6 +227,8 @@ export interface DriverMethods {
   /** Applies or reverts exactly one revision (Alembic's MigrationStep for that script), whatever else is applied:
    * the stairway's unit of work, right on branches and merges where `+1`/`-1` are ambiguous. */
   step: { params: StepParams; result: MigrateResult };
+  /** The stairway walk in one env.py run (driver.py do_walk): the fast path of checks/walk.ts. */
+  walk: { params: WalkParams; result: WalkResult };
   offline: { params: OfflineParams; result: OfflineResult };
   current: { params: Record<string, never>; result: { current: string[] } };
   /** Models vs the database at head through env.py (drift.py), and model modules env.py never imports. */

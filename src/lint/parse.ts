@@ -59,7 +59,7 @@ export function createStatementParser(dialect: Dialect, options: ParserOptions =
 
   const readPieceOnce = (sql: string, tokens: Token[]): ParseResult => {
     const code = codeTokens(tokens);
-    const template = useTemplates ? makeTemplate(sql, code, dialect) : { key: `${dialect}\u0000${sql}`, text: sql, bindings: new Map<string, string>() };
+    const template = useTemplates ? makeTemplate(code, dialect) : { key: `${dialect}\u0000${sql}`, text: sql, bindings: new Map<string, string>() };
     const cached = byTemplate.get(template.key);
     if (cached && cached !== 'template-fails') return bindResult(cached, template.bindings);
     if (cached === undefined) {
@@ -108,6 +108,8 @@ export function createStatementParser(dialect: Dialect, options: ParserOptions =
 // string values become placeholders. Plain words stay, so keywords the grammar needs are never touched.
 
 const PLACEHOLDER = /^pfx_[iqs]\d+$/;
+const NUMBER_BASE = 7_770_000_000;
+const NUMBER_PLACEHOLDER = /^777\d{7}$/;
 const KEEP_WORDS = new Set([
   'CURRENT_DATE', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'CURRENT_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA',
   'CURRENT_CATALOG', 'SESSION_USER', 'SYSTEM_USER', 'AUTO_INCREMENT', 'ROW_NUMBER',
@@ -119,7 +121,7 @@ interface Template {
   bindings: Map<string, string>;
 }
 
-function makeTemplate(sql: string, code: Token[], dialect: Dialect): Template {
+function makeTemplate(code: Token[], dialect: Dialect): Template {
   const keywords = dialect === 'postgresql' ? postgresqlKeywords : sqliteKeywords;
   const bindings = new Map<string, string>();
   const byValue = new Map<string, string>();
@@ -144,6 +146,16 @@ function makeTemplate(sql: string, code: Token[], dialect: Dialect): Template {
       text += placeholder('q', t.value);
     } else if (t.type === 'string') {
       text += `'${placeholder('s', t.value)}'`;
+    } else if (t.type === 'number' && /^\d{1,9}$/.test(t.text)) {
+      // Integers (varchar(120), LIMIT 5000, WHERE id < 1000) become large numbers no migration writes.
+      const k = `n:${t.text}`;
+      let p = byValue.get(k);
+      if (!p) {
+        p = String(NUMBER_BASE + bindings.size);
+        bindings.set(p, t.text);
+        byValue.set(k, p);
+      }
+      text += p;
     } else if (t.type === 'param' && t.text !== '?') {
       text += dialect === 'postgresql' ? `$${bindings.size + 1}` : '?';
     } else {
@@ -159,7 +171,14 @@ function bindResult(result: ParseResult, bindings: Map<string, string>): ParseRe
 }
 
 function bindDeep(value: unknown, bindings: Map<string, string>): unknown {
-  if (typeof value === 'string') return PLACEHOLDER.test(value) ? bindings.get(value) ?? value : value;
+  if (typeof value === 'string') {
+    return PLACEHOLDER.test(value) || NUMBER_PLACEHOLDER.test(value) ? bindings.get(value) ?? value : value;
+  }
+  if (typeof value === 'number') {
+    if (value < NUMBER_BASE) return value;
+    const bound = bindings.get(String(value));
+    return bound === undefined ? value : Number(bound);
+  }
   if (Array.isArray(value)) return value.map((v) => bindDeep(v, bindings));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -6,6 +6,7 @@ import type { ExecutedStatement } from '../driver/protocol.ts';
 import { inferLocks, timeoutMs } from './locks.ts';
 import type { ParsedPiece, StatementParser } from './parse.ts';
 import { unqualified } from './sql-names.ts';
+import { splitStatements } from './sql-tokens.ts';
 import type { Dialect, LintRevisionInput, LintStatement, ParsedStatement, RevisionContext, TypeRef } from './types.ts';
 
 /** Column types and NOT NULL checks carried from revision to revision (oldest first). */
@@ -82,6 +83,33 @@ export class SchemaHistory {
   }
 }
 
+/**
+ * Puts back the COMMIT / BEGIN lines of the offline SQL text (rendered by autocommit_block(), but not part of the
+ * offline statement list) between the statements they separate, as statements without a location.
+ */
+export function withTransactionBoundaries(statements: ExecutedStatement[], text: string): ExecutedStatement[] {
+  const out: ExecutedStatement[] = [];
+  let pos = 0;
+  const boundaries = (gap: string) => {
+    for (const piece of splitStatements(gap)) {
+      const first = piece.tokens.find((t) => t.type === 'word');
+      if (first && ['BEGIN', 'COMMIT', 'ROLLBACK', 'START', 'END'].includes(first.value)) {
+        out.push({ sql: piece.sql, file: null, line: null, call: null, durationMs: 0 });
+      }
+    }
+  };
+  for (const st of statements) {
+    const at = text.indexOf(st.sql, pos);
+    if (at !== -1) {
+      boundaries(text.slice(pos, at));
+      pos = at + st.sql.length;
+    }
+    out.push(st);
+  }
+  boundaries(text.slice(pos));
+  return out;
+}
+
 export interface BuiltRevision {
   ctx: RevisionContext;
   /** Parsed pieces per ExecutedStatement (for SQL ignore directives), indexed by origin. */
@@ -108,7 +136,7 @@ export function buildRevision(
   history: SchemaHistory,
 ): BuiltRevision {
   const source: RevisionContext['source'] = rev.executed ? 'executed' : rev.offline ? 'offline' : 'none';
-  const input: ExecutedStatement[] = rev.executed ?? rev.offline ?? [];
+  const input: ExecutedStatement[] = rev.executed ?? (rev.offline && rev.offlineSql ? withTransactionBoundaries(rev.offline, rev.offlineSql) : rev.offline) ?? [];
   const statements: LintStatement[] = [];
   const pieces: ParsedPiece[][] = [];
   const typesBefore = new Map<string, TypeRef | null>();

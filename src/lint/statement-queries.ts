@@ -1,7 +1,7 @@
 // Small questions rules ask about a statement: its ALTER TABLE actions, whether its table existed before the
 // revision, which tables the database saw rewritten, and how to name its locks in a message.
 
-import { showLockMode } from './locks.ts';
+import { lockRank, showLockMode } from './locks.ts';
 import { unqualified } from './sql-names.ts';
 import type { AlterAction, LintStatement, RevisionContext, TypeRef } from './types.ts';
 
@@ -37,12 +37,16 @@ export function namesTable(relations: string[], table: string): boolean {
   return relations.some((r) => unqualified(r) === table);
 }
 
-/** `ACCESS EXCLUSIVE on users, SHARE ROW EXCLUSIVE on orgs`. */
+/** `ACCESS EXCLUSIVE on users, SHARE ROW EXCLUSIVE on orgs`: the strongest mode per table. */
 export function describeLocks(stmt: LintStatement, filter: (mode: string) => boolean = () => true): string {
-  return stmt.locks
-    .filter((l) => filter(l.mode))
-    .map((l) => `${showLockMode(l.mode)} on ${unqualified(l.relation)}`)
-    .join(', ');
+  const strongest = new Map<string, string>();
+  for (const l of stmt.locks) {
+    if (!filter(l.mode)) continue;
+    const table = unqualified(l.relation);
+    const seen = strongest.get(table);
+    if (!seen || lockRank(l.mode) > lockRank(seen)) strongest.set(table, l.mode);
+  }
+  return [...strongest].map(([table, mode]) => `${showLockMode(mode)} on ${table}`).join(', ');
 }
 
 /** ` (observed: ACCESS EXCLUSIVE on users)` when facts exist, else ''. */

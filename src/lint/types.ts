@@ -24,6 +24,9 @@ export interface LintRevisionInput {
   /** Offline (--sql) statements of this revision, or null when offline mode failed. */
   offline: ExecutedStatement[] | null;
   offlineError?: string;
+  /** The offline SQL text of this revision (MigrationSql.upgradeSql), when available: its COMMIT / BEGIN lines
+   * (what autocommit_block() renders) mark transaction boundaries the offline statement list does not carry. */
+  offlineSql?: string | null;
   downgrade: RevisionRecord['downgrade'];
   downgradeLine: number | null;
 }

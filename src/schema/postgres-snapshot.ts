@@ -46,32 +46,54 @@ async function serverVersionNum(client: pg.Client): Promise<number> {
   return v;
 }
 
+/** One catalog query wrapped to return its rows as one JSON text: the same text whichever client runs it (node-pg
+ * here, the Python driver during a walk), so snapshots taken either way compare equal. */
+function asJson(sql: string): string {
+  return `SELECT coalesce(json_agg(q), '[]')::text AS rows FROM (${sql.trim()}) q`;
+}
+
+/** The per-kind queries of one snapshot, to run in order with search_path = pg_catalog (each returns one row,
+ * one text column). */
+export function snapshotQueries(serverVersionNum: number, opts: PostgresSnapshotOptions = {}): string[] {
+  if (serverVersionNum < MIN_VERSION) {
+    throw new UserError(`PostgreSQL ${serverVersionNum} is too old: schema snapshots need PostgreSQL 10 or newer`);
+  }
+  const ctx = new SqlContext({
+    schemas: opts.schemas ?? [],
+    excludeTables: opts.excludeTables ?? ['alembic_version'],
+    serverVersionNum,
+  });
+  return CATALOG_QUERIES.map((q) => asJson(q.sql(ctx)));
+}
+
+/** The snapshot from the texts snapshotQueries() returned, in the same order. */
+export function snapshotFromTexts(texts: string[]): SchemaSnapshot {
+  if (texts.length !== CATALOG_QUERIES.length) {
+    throw new InternalError(`schema snapshot: ${texts.length} results for ${CATALOG_QUERIES.length} queries`);
+  }
+  const objects: SchemaObject[] = [];
+  CATALOG_QUERIES.forEach((q, i) => objects.push(...q.toObjects(JSON.parse(texts[i]!) as Row[])));
+  return { dialect: 'postgresql', objects: sortObjects(objects) };
+}
+
 /** The SQL of one snapshot: every catalog query between BEGIN READ ONLY and COMMIT. */
-export function snapshotSql(ctx: SqlContext): string {
+export function snapshotSql(queries: string[]): string {
   const parts = [
     'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     // With only pg_catalog on the path, deparsed definitions name every user object with its schema.
     'SET LOCAL search_path = pg_catalog',
-    ...CATALOG_QUERIES.map((q) => q.sql(ctx).trim()),
+    ...queries,
     'COMMIT',
   ];
   return `${parts.join(';\n')};`;
 }
 
 async function run(client: pg.Client, opts: PostgresSnapshotOptions): Promise<SchemaSnapshot> {
-  const serverVersion = await serverVersionNum(client);
-  if (serverVersion < MIN_VERSION) {
-    throw new UserError(`PostgreSQL ${serverVersion} is too old: schema snapshots need PostgreSQL 10 or newer`);
-  }
-  const ctx = new SqlContext({
-    schemas: opts.schemas ?? [],
-    excludeTables: opts.excludeTables ?? ['alembic_version'],
-    serverVersionNum: serverVersion,
-  });
-  let results: pg.QueryResult<Row>[];
+  const queries = snapshotQueries(await serverVersionNum(client), opts);
+  let results: pg.QueryResult<{ rows: string }>[];
   try {
     // A query string without parameters goes through the simple protocol, which may hold many statements.
-    results = (await client.query(snapshotSql(ctx))) as unknown as pg.QueryResult<Row>[];
+    results = (await client.query(snapshotSql(queries))) as unknown as pg.QueryResult<{ rows: string }>[];
   } catch (error) {
     // The failed statement left the transaction open and aborted: close it so the client stays usable.
     const rollback = await client.query('ROLLBACK').then(
@@ -81,13 +103,11 @@ async function run(client: pg.Client, opts: PostgresSnapshotOptions): Promise<Sc
     throw new InternalError(`schema snapshot query failed: ${(error as Error).message}${rollback}`, { cause: error });
   }
   // Results: BEGIN, SET, one per catalog query, COMMIT.
-  const objects: SchemaObject[] = [];
-  CATALOG_QUERIES.forEach((q, i) => {
-    const result = results[i + 2];
-    if (!result) throw new InternalError(`schema snapshot: no result for ${q.name}`);
-    objects.push(...q.toObjects(result.rows));
-  });
-  return { dialect: 'postgresql', objects: sortObjects(objects) };
+  return snapshotFromTexts(queries.map((_, i) => {
+    const text = results[i + 2]?.rows[0]?.rows;
+    if (text === undefined) throw new InternalError(`schema snapshot: no result for ${CATALOG_QUERIES[i]!.name}`);
+    return text;
+  }));
 }
 
 /**

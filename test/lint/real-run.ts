@@ -51,6 +51,7 @@ export async function runFixture(project: string, db: ThrowawayDatabase, driverN
           file: r.file,
           executed: executed.get(r.revision) ?? null,
           offline: offlineBy.get(r.revision)?.statements ?? null,
+          offlineSql: offlineBy.get(r.revision)?.sql ?? null,
           downgrade: r.downgrade,
           downgradeLine: r.downgradeLine,
         })),

@@ -34,6 +34,7 @@ import { unbatchedBackfill } from './unbatched-backfill.ts';
 import { unparsableStatement } from './unparsable-statement.ts';
 import { uniqueWithoutUsingIndex } from './unique-without-using-index.ts';
 import { unusedIgnore } from './unused-ignore.ts';
+import { updateWithoutWhere } from './update-without-where.ts';
 import { validateInSameTransaction } from './validate-in-same-transaction.ts';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -58,6 +59,7 @@ export const ALL_RULES: readonly Rule[] = [
   renameTable,
   dropColumn,
   dropTable,
+  updateWithoutWhere,
   unbatchedBackfill,
   mixedSchemaAndData,
   irreversibleDowngrade,

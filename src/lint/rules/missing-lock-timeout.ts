@@ -33,10 +33,12 @@ def upgrade():
     }
     const first = offending[0];
     if (!first) return;
-    const source = first.lockTimeoutSource === 'facts' ? `lock_timeout was ${first.facts?.lockTimeout ?? '0'} when it ran (observed)` : 'no SET lock_timeout runs before it in this migration';
+    const source = first.lockTimeoutSource === 'facts'
+      ? `observed: lock_timeout was ${first.facts?.lockTimeout ?? '0'} when it ran`
+      : 'no SET lock_timeout runs before it in this migration';
     report({
       statement: first,
-      message: `Takes ${describeLocks(first, blocksWrites)} with no lock_timeout (${source}): if any transaction holds a lock on the table, this statement waits behind it and every query on the table queues behind this one.${
+      message: `Takes ${describeLocks(first, blocksWrites)} with no lock_timeout in force (${source}): if any transaction holds a lock on the table, this statement waits behind it and every query on the table queues behind this one.${
         offending.length > 1 ? ` ${offending.length - 1} more statement(s) in this migration do the same.` : ''
       }`,
       details: offending.slice(1).map((s) => `${at(s)}: ${describeLocks(s, blocksWrites)}`),

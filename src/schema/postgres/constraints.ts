@@ -17,7 +17,7 @@ SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, k.contype AS 
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE k.conrelid <> 0 AND k.contype <> 'n' AND ${ctx.relation('n', 'c')}
+WHERE ${ctx.userOid('k.oid')} AND k.conrelid <> 0 AND k.contype <> 'n' AND ${ctx.relation('n', 'c')}
 ORDER BY 1, 2, 3`,
   toObjects: (rows) =>
     rows.map((r) => ({

@@ -25,7 +25,7 @@ SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_argument
   ${ctx.acl('p.proacl', 'f', 'p.proowner')} AS acl
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE ${ctx.namespace('n')} AND ${ctx.notExtensionMember('pg_proc', 'p.oid')}
+WHERE ${ctx.userOid('p.oid')} AND ${ctx.namespace('n')} AND ${ctx.notExtensionMember('pg_proc', 'p.oid')}
 ORDER BY 1, 2, 3`;
   },
   toObjects: (rows) =>

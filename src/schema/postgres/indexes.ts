@@ -17,7 +17,7 @@ FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class c ON c.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'm', 'f') AND ${ctx.relation('n', 'c')}
+WHERE ${ctx.userOid('x.indexrelid')} AND c.relkind IN ('r', 'p', 'm', 'f') AND ${ctx.relation('n', 'c')}
 ORDER BY 1, 2, 3`,
   toObjects: (rows) =>
     rows.map((r) => ({

@@ -13,7 +13,7 @@ SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_get_trigger
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE NOT t.tgisinternal AND ${ctx.relation('n', 'c')}
+WHERE ${ctx.userOid('t.oid')} AND NOT t.tgisinternal AND ${ctx.relation('n', 'c')}
 ORDER BY 1, 2, 3`,
   toObjects: (rows) =>
     rows.map((r) => ({

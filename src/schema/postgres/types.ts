@@ -34,10 +34,10 @@ SELECT n.nspname AS schema, t.typname AS name, t.typtype AS typtype,
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
-WHERE ${ctx.namespace('n')}
+WHERE ${ctx.userOid('t.oid')} AND ${ctx.namespace('n')}
   AND t.typtype IN ('e', 'c', 'r', 'd', 'b')
   AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
-  AND NOT (t.typtype = 'b' AND EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid))
+  AND NOT (t.typtype = 'b' AND t.oid = ANY (ARRAY(SELECT e.typarray FROM pg_type e WHERE e.oid >= 16384 AND e.typarray <> 0)))
   AND ${ctx.notExtensionMember('pg_type', 't.oid')}
 ORDER BY 1, 2`,
   toObjects: (rows) =>

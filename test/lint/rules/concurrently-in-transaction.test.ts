@@ -22,3 +22,15 @@ test('valid: after COMMIT (autocommit_block in offline SQL), or observed outside
   assert.equal(findingsOf(RULE, [{ sql: 'CREATE INDEX CONCURRENTLY ix_a ON users (a)', facts: facts({ inTransaction: false }) }]).length, 0);
   assert.equal(findingsOf(RULE, ['CREATE INDEX ix_a ON users (a)']).length, 0);
 });
+
+test('offline statement lists lack the COMMIT/BEGIN autocommit_block() renders: the offline SQL text restores them', async () => {
+  const { lintMigrations } = await import('../../../src/lint/engine.ts');
+  const { revision } = await import('../lint-input.ts');
+  const rev = revision(['CREATE INDEX CONCURRENTLY ix_a ON users (a)', "UPDATE alembic_version SET version_num='b'"], { offline: true });
+  const text = "-- Running upgrade a -> b\n\nCOMMIT;\n\nCREATE INDEX CONCURRENTLY ix_a ON users (a);\n\nBEGIN;\n\nUPDATE alembic_version SET version_num='b';\n";
+  const run = (offlineSql?: string) =>
+    lintMigrations({ projectDir: '/nonexistent-project', dialect: 'postgresql', serverVersionNum: 170000, revisions: [{ ...rev, offlineSql }], config: { rules: {} } })
+      .findings.filter((f) => f.code === RULE);
+  assert.equal(run().length, 1, 'without the text, the statement looks like it is inside the transaction');
+  assert.equal(run(text).length, 0);
+});

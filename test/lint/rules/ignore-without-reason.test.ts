@@ -21,11 +21,11 @@ test('an ignore without a reason still silences, and is reported at the directiv
 });
 
 test('SQL-comment ignores need a reason too', () => {
-  const findings = lintSql(['-- preflight: ignore unbatched-backfill\nUPDATE flags SET on = true']);
-  assert.equal(findings.filter((f) => f.code === 'unbatched-backfill').length, 0);
+  const findings = lintSql(['-- preflight: ignore update-without-where\nUPDATE flags SET on = true']);
+  assert.equal(findings.filter((f) => f.code === 'update-without-where').length, 0);
   assert.equal(findings.filter((f) => f.code === RULE).length, 1);
 });
 
 test('valid: a reason given', () => {
-  assert.equal(lintSql(['-- preflight: ignore unbatched-backfill ten rows\nUPDATE flags SET on = true']).filter((f) => f.code === RULE).length, 0);
+  assert.equal(lintSql(['-- preflight: ignore update-without-where ten rows\nUPDATE flags SET on = true']).filter((f) => f.code === RULE).length, 0);
 });

@@ -31,7 +31,7 @@ test('facts decide: the timeout in force when it ran (e.g. set in env.py) counts
   const locks = [{ relation: 'public.users', mode: 'AccessExclusiveLock' }];
   assert.equal(findingsOf(RULE, [{ sql: 'ALTER TABLE users ADD COLUMN a int', facts: facts({ locks, lockTimeout: '2s' }) }]).length, 0);
   const [f] = findingsOf(RULE, [{ sql: 'ALTER TABLE users ADD COLUMN a int', facts: facts({ locks, lockTimeout: '0' }) }]);
-  assert.match(f!.message, /lock_timeout was 0 when it ran \(observed\)/);
+  assert.match(f!.message, /observed: lock_timeout was 0 when it ran/);
   assert.equal(f!.evidence?.lockTimeout, '0');
   // No lock observed on a pre-existing relation: nothing to report even without a timeout.
   assert.equal(findingsOf(RULE, [{ sql: 'ALTER TABLE users ADD COLUMN a int', facts: facts({ locks: [] }) }]).length, 0);

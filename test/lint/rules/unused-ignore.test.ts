@@ -39,10 +39,10 @@ test('an ignore naming an unknown rule is reported', () => {
 test('file-level and SQL-comment ignores; unused SQL ignores are reported too', () => {
   const dir = withMigration([...filler, '# preflight: ignore-file[rename-column] renamed with a view in front']);
   const findings = lintSql(
-    ['ALTER TABLE users RENAME COLUMN a TO b', "-- preflight: ignore unbatched-backfill tiny table\nUPDATE flags SET on = true", "-- preflight: ignore drop-table wrong rule\nUPDATE x SET y = 1"],
+    ['ALTER TABLE users RENAME COLUMN a TO b', "-- preflight: ignore update-without-where tiny table\nUPDATE flags SET on = true", "-- preflight: ignore drop-table wrong rule\nUPDATE x SET y = 1"],
     { projectDir: dir },
   );
-  assert.deepEqual(findings.filter((f) => f.code === 'rename-column' || f.code === 'unbatched-backfill').map((f) => f.line), [12]);
+  assert.deepEqual(findings.filter((f) => f.code === 'rename-column' || f.code === 'update-without-where').map((f) => f.line), [12]);
   const unused = findings.filter((f) => f.code === RULE);
   assert.equal(unused.length, 1);
   assert.match(unused[0]!.message, /drop-table matches no finding in this statement/);
