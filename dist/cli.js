@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-NJFBAHBY.js";
+} from "./chunk-HENVZ5UX.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts

@@ -111,6 +111,7 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
     if (result.initial) initial = toSnapshot(result.initial);
     for (const item of result.revisions) {
       const walk = revisions[index.get(item.revision)!]!;
+      if (!item.upgrade) continue; // the revision whose first upgrade failed
       walk.upgrade = item.upgrade;
       walk.downgrade = item.downgrade;
       if (item.trace) {
@@ -138,6 +139,10 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
     if (!(await rebuild(driver, db, spec, opts.order.slice(0, at + 1)))) break;
     walk.rebuilt = true;
     from = at + 1;
+    if (from === opts.order.length) {
+      head = await db.snapshot();
+      completed = true;
+    }
   }
   // An empty project, or a failure on the very first revision, still has a starting point to compare with.
   initial ??= await db.snapshot();

@@ -134,7 +134,8 @@ export interface WalkParams {
 
 export interface WalkRevision {
   revision: string;
-  upgrade: MigrationStep;
+  /** Missing for the revision whose first upgrade failed. */
+  upgrade?: MigrationStep;
   downgrade?: MigrationStep;
   /** Present when the snapshot after the downgrade differs (by digest) from the one before the upgrade. */
   trace?: { before: RawSnapshot; afterDown: RawSnapshot };

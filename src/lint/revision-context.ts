@@ -118,6 +118,14 @@ export interface BuiltRevision {
 
 const TABLE_KINDS = new Set(['table', 'partitioned-table', 'materialized-view', 'foreign-table', 'view']);
 
+/** Statements PostgreSQL refuses inside a transaction block. */
+function onlyOutsideTransaction(p: ParsedStatement, serverVersionNum: number): boolean {
+  if ((p.kind === 'create-index' || p.kind === 'drop-index' || p.kind === 'reindex') && p.concurrently) return true;
+  if (p.kind === 'maintenance' && p.command === 'VACUUM FULL') return true;
+  if (p.kind === 'other' && (p.command === 'VACUUM' || p.command === 'CREATE DATABASE' || p.command === 'DROP DATABASE')) return true;
+  return p.kind === 'alter-type' && p.addValue !== null && serverVersionNum < 120000;
+}
+
 function isBookkeeping(p: ParsedStatement): boolean {
   const table =
     p.kind === 'insert' || p.kind === 'update' || p.kind === 'delete' || p.kind === 'create-table' || p.kind === 'alter-table'
@@ -150,6 +158,7 @@ export function buildRevision(
   let sessionTimeout = 0;
   let localTimeout: number | null = null;
   let lastFactsInTransaction: boolean | null = null;
+  let reopen = false;
 
   input.forEach((es, origin) => {
     const parsed = parser.parse(es.sql);
@@ -164,6 +173,19 @@ export function buildRevision(
       if (p.kind === 'transaction' && p.action === 'begin' && !inTransaction) {
         inTransaction = true;
         transaction++;
+      }
+      // A trace without facts does not show autocommit_block(); but a statement PostgreSQL refuses inside a
+      // transaction block that ran anyway was outside one, and Alembic begins a new transaction after it.
+      if (source === 'executed' && !es.facts && dialect === 'postgresql') {
+        if (onlyOutsideTransaction(p, serverVersionNum)) {
+          inTransaction = false;
+          localTimeout = null;
+          reopen = true;
+        } else if (reopen && p.kind !== 'transaction') {
+          inTransaction = true;
+          transaction++;
+          reopen = false;
+        }
       }
       const factsTimeout = es.facts ? timeoutMs(es.facts.lockTimeout) : null;
       const isNew = (relation: string) => {

@@ -3,7 +3,7 @@
 
 import { canonicalTypeName, emptyExpr, foldIdentifier, unqualified } from './sql-names.ts';
 import type { Token } from './sql-tokens.ts';
-import type { AlterAction, ColumnDef, ConstraintDef, Dialect, ExprInfo, ParsedStatement, TypeRef } from './types.ts';
+import type { AlterAction, ColumnDef, ConstraintDef, ExprInfo, ParsedStatement, TypeRef } from './types.ts';
 
 export interface Classified {
   statement: ParsedStatement;
@@ -342,8 +342,7 @@ function readAlterActionTokens(tokens: Token[], names: string[]): AlterAction {
   return { kind: 'other', words };
 }
 
-export function classifyTokens(tokens: Token[], dialect: Dialect): Classified {
-  void dialect;
+export function classifyTokens(tokens: Token[]): Classified {
   const names: string[] = [];
   const c = new Cursor(tokens);
   const done = (statement: ParsedStatement, understood = true): Classified => ({

@@ -102,7 +102,7 @@ test('SIGTERM during a run disposes the database: no postgres process is left', 
   let sent = false;
   const run = await runCli(['check', fixture('healthy'), '--database', 'postgres-local', '--python', venvPython()], {
     onStderr: (chunk, child) => {
-      if (!sent && /\[1\//.test(chunk)) {
+      if (!sent && /walking revisions/.test(chunk)) {
         sent = true;
         child.kill('SIGTERM');
       }

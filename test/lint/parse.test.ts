@@ -96,7 +96,7 @@ test('template, direct and token readings agree', () => {
     const b = direct.parse(sql)[0]!.result;
     assert.deepEqual(a.statement, b.statement, `template vs direct: ${sql}`);
     assert.deepEqual(a.definedNames, b.definedNames, `names: ${sql}`);
-    const c = classifyTokens(codeTokens(tokenize(sql)), 'postgresql');
+    const c = classifyTokens(codeTokens(tokenize(sql)));
     assert.deepEqual(c.statement, b.statement, `tokens vs cst: ${sql}`);
   }
 });

@@ -18,8 +18,8 @@ with op.get_context().autocommit_block():
     op.create_index(
         "ix_users_email", "users", ["email"],
         postgresql_concurrently=True,
-        if_not_exists=True,  # a failed concurrent build leaves an INVALID index behind; drop it before retrying
-    )`,
+    )
+# a failed concurrent build leaves an INVALID index behind: drop it (DROP INDEX CONCURRENTLY) before retrying`,
   ),
   check(ctx, report) {
     for (const stmt of lintable(ctx)) {

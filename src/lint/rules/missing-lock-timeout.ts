@@ -14,15 +14,17 @@ export const missingLockTimeout: Rule = {
   dialects: ['postgresql'],
   squawk: ['require-lock-timeout', 'require-timeout-settings'],
   hint: hintWithCode(
-    'Set a lock_timeout so the migration gives up (and can be retried) instead of stalling the application: at the start of upgrade(), or once for every migration in env.py.',
+    'Set a lock_timeout so the migration gives up (and can be retried) instead of stalling the application: at the start of upgrade(), or once for every migration on the connection env.py opens.',
     `
 def upgrade():
     op.execute("SET LOCAL lock_timeout = '3s'")  # lasts until the migration's transaction commits
     ...
 
 # or in env.py, run_migrations_online():
-#     connection.exec_driver_sql("SET lock_timeout = '3s'")
-#     context.configure(connection=connection, target_metadata=target_metadata)`,
+connectable = engine_from_config(
+    config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool,
+    connect_args={"options": "-c lock_timeout=3s"},  # psycopg2 / psycopg; asyncpg: server_settings={"lock_timeout": "3s"}
+)`,
   ),
   check(ctx, report) {
     const offending: LintStatement[] = [];

@@ -9,7 +9,7 @@ test('CONCURRENTLY inside the migration transaction is an error (offline SQL, Al
   assert.equal(f?.severity, 'error');
   assert.equal(f?.evidence?.source, 'offline');
   assert.match(f!.message, /cannot run inside a transaction block/);
-  assert.equal(findingsOf(RULE, ['BEGIN', 'DROP INDEX CONCURRENTLY ix_a', 'COMMIT']).length, 1);
+  assert.equal(findingsOf(RULE, ['BEGIN', 'DROP INDEX CONCURRENTLY ix_a', 'COMMIT'], { offline: true }).length, 1);
 });
 
 test('observed inside a transaction', () => {
@@ -33,4 +33,13 @@ test('offline statement lists lack the COMMIT/BEGIN autocommit_block() renders: 
       .findings.filter((f) => f.code === RULE);
   assert.equal(run().length, 1, 'without the text, the statement looks like it is inside the transaction');
   assert.equal(run(text).length, 0);
+});
+
+test('a trace without facts: a CONCURRENTLY statement that ran was outside a transaction (autocommit_block)', () => {
+  assert.equal(findingsOf(RULE, ['CREATE INDEX CONCURRENTLY ix_a ON users (a)']).length, 0);
+  // ... and what follows it is in a new transaction, so access-exclusive-held does not chain across the block.
+  assert.equal(
+    findingsOf('access-exclusive-held', ["SET LOCAL lock_timeout = '1s'", 'ALTER TABLE users ADD COLUMN a int', 'CREATE INDEX CONCURRENTLY ix_a ON users (a)', 'UPDATE users SET a = 1 WHERE id = 1']).length,
+    0,
+  );
 });
