@@ -1540,6 +1540,8 @@ def do_walk(params):
                 if sc is None:
                     raise failure("internal", "no revision %s in this project" % revision)
                 item = {"revision": revision}
+                # Listed now, filled in as the steps go: a later failure keeps what this revision already showed.
+                out["revisions"].append(item)
                 where.update(revision=revision, phase="up")
                 rec.trace, rec.facts = True, facts
                 yield RevisionStep(rmap, sc, True)
@@ -1561,7 +1563,6 @@ def do_walk(params):
                     if down_digest != digest:
                         # What the downgrade left may change what the upgrade makes: look again.
                         after, after_digest = _take_snapshot(conn, spec)
-                out["revisions"].append(item)
                 current, digest = after, after_digest
             if params.get("head"):
                 out["head"] = current

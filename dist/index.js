@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-HENVZ5UX.js";
+} from "./chunk-T74NC7SS.js";
 import {
   __commonJS,
   __require,
