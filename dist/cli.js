@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-T74NC7SS.js";
+} from "./chunk-SIBCLWA3.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts

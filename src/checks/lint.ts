@@ -32,6 +32,8 @@ export function lintCheck(input: {
       file: record.file,
       executed: w.upgrade?.statements ?? null,
       offline: o?.upgradeStatements ?? null,
+      // The offline text keeps the COMMIT/BEGIN that autocommit_block() writes, which the statement list lacks.
+      offlineSql: o?.upgradeSql ?? undefined,
       offlineError: o?.offlineError,
       downgrade: record.downgrade,
       downgradeLine: record.downgradeLine,

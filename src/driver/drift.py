@@ -75,6 +75,15 @@ def _describe(diff):
     return kind, "%s: %r" % (kind, diff[1:]), None
 
 
+def _spurious_identity_default(diff, dialect):
+    """Alembic < 1.10 compares an Identity()/Computed() column's server default on SQLite, which has neither, and
+    always finds a difference that no migration could remove."""
+    if diff[0] != "modify_default" or dialect != "sqlite":
+        return False
+    new = diff[6]
+    return type(new).__name__ in ("Identity", "Computed")
+
+
 def _leaf_ops(upgrade_ops):
     """Yields (leaf op, op to render) with column-level ops wrapped in their ModifyTableOps."""
     for op in upgrade_ops.ops:
@@ -153,9 +162,13 @@ def compare(config, params):
     render_as_batch = bool(opts.get("render_as_batch", False))
     migration_script = revision_context.generated_revisions[-1]
     items = []
+    spurious = []
     for upgrade_ops in migration_script.upgrade_ops_list:
         for leaf, wrapped in _leaf_ops(upgrade_ops):
             for diff in _diff_tuples(leaf):
+                if _spurious_identity_default(diff, captured["dialect"]):
+                    spurious.append("%s.%s" % (diff[2], diff[3]))
+                    continue
                 kind, message, table = _describe(diff)
                 sql, sql_error = _render_sql(leaf, captured["dialect"])
                 items.append({
@@ -178,6 +191,9 @@ def compare(config, params):
         if it["kind"] in ("add_table", "remove_table") and any(i["kind"] == ("remove_table" if it["kind"] == "add_table" else "add_table") for i in items):
             it["blind"] = "autogenerate cannot see renames: a renamed table shows as one dropped and one created. If this is a rename, write op.rename_table(...)."
     notes = []
+    if spurious:
+        notes.append("Ignored what older Alembic versions report for Identity() columns on %s, which has no identity "
+                     "columns (a known autogenerate false positive): %s." % (captured["dialect"], ", ".join(spurious)))
     if not compare_type:
         notes.append("compare_type is off in env.py: column type changes are not compared.")
     if not compare_server_default:

@@ -16,7 +16,8 @@ test('healthy passes every check on SQLite, exit 0, with paths relative to the p
   const r = run.report!;
   assert.equal(r.version, 1);
   assert.equal(r.status, 'passed');
-  for (const id of ['graph', 'upgrade', 'roundtrip', 'stairway']) assert.equal(check(r, id).status, 'passed', id);
+  for (const id of ['graph', 'upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint']) assert.equal(check(r, id).status, 'passed', id);
+  assert.deepEqual(r.counts, { error: 0, warning: 0, notice: 0 }, 'a healthy project has no finding at all');
   assert.equal(r.environment.database?.provider, 'sqlite');
   assert.ok(r.revisions.length >= 5);
   for (const rev of r.revisions) assert.match(rev.file, /^migrations\/versions\/[0-9a-f]{12}_\w+\.py$/);
