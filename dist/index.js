@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-SIBCLWA3.js";
+} from "./chunk-MDC2MLBN.js";
 import {
   __commonJS,
   __require,
