@@ -27,6 +27,7 @@ export async function collectOfflineSql(
   log('offline SQL: upgrade and downgrade, per revision');
   try {
     const up = await driver.call('offline', { direction: 'up', range: `base:${head}` });
+    for (const f of up.failures ?? []) note(f.revision ?? '?', `offline upgrade SQL cannot be rendered: ${f.message}`);
     for (const r of up.revisions) {
       const m = out.get(r.revision);
       if (m) {
@@ -40,6 +41,7 @@ export async function collectOfflineSql(
   }
   try {
     const down = await driver.call('offline', { direction: 'down', range: `${head}:base` });
+    for (const f of down.failures ?? []) note(f.revision ?? '?', `offline downgrade SQL cannot be rendered: ${f.message}`);
     for (const r of down.revisions) {
       const m = out.get(r.revision);
       if (m) m.downgradeSql = r.sql;

@@ -74,6 +74,15 @@ test('a model module env.py never imports is found, with the import line to add'
   assert.match(f.file ?? '', /env\.py$/);
 });
 
+test('a list of MetaData in target_metadata: drift on the second one is found', async () => {
+  const r = await run('multi-metadata', 'sqlite');
+  assert.equal(r.code, 1, r.stdout);
+  const findings = check(r.report!, 'drift').findings;
+  assert.deepEqual(findings.map((f) => f.code), ['drift/add-table']);
+  assert.match(findings[0]!.message, /`page_views`/);
+  assert.equal(check(r.report!, 'models-registered').status, 'passed');
+});
+
 test('no target_metadata is a clear finding, not a crash', async () => {
   const r = await run('no-target-metadata', 'sqlite');
   assert.equal(r.code, 0, r.stdout + r.stderr);
