@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-MDC2MLBN.js";
+} from "./chunk-BIQWRJAM.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts

@@ -1518,6 +1518,7 @@ def do_walk(params):
     rec.per_migration = True
     out = {"revisions": [], "full": {}}
     where = {"revision": None, "phase": None}
+    progress = {"at": time.perf_counter()}
     WALK_TIMES.update(snapshotMs=0.0, snapshots=0)
     _PREPARED.clear()
     walk_started = time.perf_counter()
@@ -1539,6 +1540,10 @@ def do_walk(params):
                 sc = script.get_revision(revision)
                 if sc is None:
                     raise failure("internal", "no revision %s in this project" % revision)
+                done = len(out["revisions"])
+                if done and (time.perf_counter() - progress["at"] > 1.0):
+                    progress["at"] = time.perf_counter()
+                    send({"id": None, "progress": "[%d/%d] %s" % (done + 1, len(entries), revision)})
                 item = {"revision": revision}
                 # Listed now, filled in as the steps go: a later failure keeps what this revision already showed.
                 out["revisions"].append(item)

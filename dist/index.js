@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-MDC2MLBN.js";
+} from "./chunk-BIQWRJAM.js";
 import {
   __commonJS,
   __require,

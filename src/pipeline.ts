@@ -61,7 +61,12 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
   const owned: { d: Disposable; unregister: () => void }[] = [];
   const own = (d: Disposable) => owned.unshift({ d, unregister: registerDisposable(d) });
   try {
-    const driver = await Driver.start({ python: config.python, cwd: config.projectDir, onLog: (l) => log(`  | ${l}`) });
+    const driver = await Driver.start({
+      python: config.python,
+      cwd: config.projectDir,
+      onLog: (l) => log(`  | ${l}`),
+      onProgress: (l) => log(l),
+    });
     own({ name: 'python driver', dispose: () => driver.close() });
 
     const info: InspectResult = await driver.call('inspect', {

@@ -16,6 +16,8 @@ export interface DriverStartOptions {
   env?: NodeJS.ProcessEnv;
   /** Everything the child writes to stderr (env.py prints, logging, tracebacks), one line at a time. */
   onLog?: (line: string) => void;
+  /** Progress the driver reports during a long call (`{"id": null, "progress": "..."}` lines). */
+  onProgress?: (line: string) => void;
   /** Defaults to the driver.py next to this module (see locate.ts). */
   driverPath?: string;
   /** How long the child may take to import Alembic and say hello (default 120 s: cold CI disks are slow). */
@@ -64,6 +66,8 @@ interface Answer {
   id: number | null;
   result?: unknown;
   error?: DriverErrorPayload;
+  /** A progress notification (id null) during a long call. */
+  progress?: string;
 }
 
 const STDERR_TAIL = 40;
@@ -78,6 +82,8 @@ export class Driver {
   private readonly stderrTail: string[] = [];
   private helloWaiter: { resolve: (h: DriverHello) => void; reject: (e: Error) => void } | null = null;
   hello: DriverHello | null = null;
+
+  private onProgress?: (line: string) => void;
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -126,6 +132,7 @@ export class Driver {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const driver = new Driver(child, options.python, options.onLog ?? (() => {}));
+    driver.onProgress = options.onProgress;
     const timeoutMs = options.startTimeoutMs ?? 120_000;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -208,6 +215,10 @@ export class Driver {
       } else {
         this.helloWaiter.resolve(answer.result as DriverHello);
       }
+      return;
+    }
+    if (answer.id === null && typeof answer.progress === 'string') {
+      this.onProgress?.(answer.progress);
       return;
     }
     const entry = answer.id === null ? undefined : this.pending.get(answer.id);
