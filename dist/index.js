@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-BIQWRJAM.js";
+} from "./chunk-PYQVMZGZ.js";
 import {
   __commonJS,
   __require,

@@ -60,6 +60,21 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
   // of cleanup.ts if the run is interrupted.
   const owned: { d: Disposable; unregister: () => void }[] = [];
   const own = (d: Disposable) => owned.unshift({ d, unregister: registerDisposable(d) });
+  // An explicit database choice does not depend on the project: it starts while Python imports Alembic.
+  let driverRef: Driver | undefined;
+  const provision = (dialect: 'postgresql' | 'sqlite' | null): Promise<ThrowawayDatabase> =>
+    provisionDatabase(config.database, dialect, {
+      postgresVersion: config.postgresVersion,
+      postgresImage: config.postgresImage,
+      log,
+      sqliteSnapshot: (path: string) => driverRef!.call('sqlite-snapshot', { path }),
+    }).then((db) => {
+      own({ name: `${db.provider} database`, dispose: () => db.dispose() });
+      return db;
+    });
+  const early = config.database !== 'auto' && config.mode !== 'drift' ? provision(null) : undefined;
+  // Awaited where it is used, or in the finally below; a failure surfaces there, not as an unhandled rejection.
+  early?.catch(() => undefined);
   try {
     const driver = await Driver.start({
       python: config.python,
@@ -68,6 +83,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
       onProgress: (l) => log(l),
     });
     own({ name: 'python driver', dispose: () => driver.close() });
+    driverRef = driver;
 
     const info: InspectResult = await driver.call('inspect', {
       projectDir: config.projectDir,
@@ -93,13 +109,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     }
 
     const openDatabase = async (dialect: 'postgresql' | 'sqlite' | null): Promise<ThrowawayDatabase> => {
-      const db = await provisionDatabase(config.database, dialect, {
-        postgresVersion: config.postgresVersion,
-        postgresImage: config.postgresImage,
-        log,
-        sqliteSnapshot: (path: string) => driver.call('sqlite-snapshot', { path }),
-      });
-      own({ name: `${db.provider} database`, dispose: () => db.dispose() });
+      const db = await (early ?? provision(dialect));
       report.environment.database = { provider: db.provider, dialect: db.dialect, serverVersion: db.serverVersion };
       // Keep the project's own driver (+asyncpg, +aiosqlite) when the throwaway database is of its dialect.
       const projectDriver = info.projectUrl && projectDialect(info) === db.dialect ? info.projectUrl.driver : null;
@@ -124,6 +134,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     const error = asUserError(caught);
     report.error = { kind: 'user', message: error.message, file: error.where.file, line: error.where.line, revision: error.where.revision };
   } finally {
+    await early?.catch(() => undefined);
     for (const { d, unregister } of owned) {
       await d.dispose();
       unregister();
