@@ -67,6 +67,16 @@ test('irreversible migrations are warnings (not crashes), and --fail-on warning 
   assert.equal(strict.code, 1);
 });
 
+test('--min-downgrade-revision: revisions up to the floor are not downgraded, and the round trip stops there', async () => {
+  const run = await sqlite('irreversible', '--min-downgrade-revision', 'bfdef0574a81', '--fail-on', 'warning');
+  assert.equal(run.code, 0, run.stdout);
+  assert.deepEqual(check(run.report!, 'stairway').findings, []);
+  assert.match(check(run.report!, 'roundtrip').reason ?? '', /went down to bfdef0574a81/);
+  const unknown = await sqlite('irreversible', '--min-downgrade-revision', 'nope');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.report!.error?.message ?? '', /min-downgrade-revision "nope" is not a revision/);
+});
+
 test('an env.py that hard-codes another SQLite database is refused, exit 2, and that file is never created', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-prod-'));
   const prod = join(dir, 'prod.db');
