@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-PYQVMZGZ.js";
+} from "./chunk-YYFFSVNJ.js";
 import {
   __commonJS,
   __require,

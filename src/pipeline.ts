@@ -1,19 +1,11 @@
 // runPipeline(config): the one run both entry points share. Starts the driver, checks the graph, provisions the
 // throwaway database, walks the migrations, runs the checks, and always cleans up. Returns the report; never exits.
 
-import { join, relative, resolve } from 'node:path';
-import { driftResult } from './checks/drift.ts';
-import { modelsRegisteredResult } from './checks/models-registered.ts';
-import { analyseGraph, type GraphAnalysis } from './checks/graph.ts';
-import { roundtripFloor, runRoundtrip } from './checks/roundtrip.ts';
-import { stairwayResult } from './checks/stairway.ts';
-import { upgradeResult } from './checks/upgrade.ts';
-import { driverErrorPayload, walkMigrations, type WalkResult } from './checks/walk.ts';
-import { liveDriftResult, liveRevisionStatus, readLiveDatabase } from './checks/live-drift.ts';
-import { findingFromDriverError } from './checks/driver-finding.ts';
+import { relative } from 'node:path';
+import { analyseGraph } from './checks/graph.ts';
 import { prMigrationsResult } from './checks/pr-migrations.ts';
-import { lintCheck } from './checks/lint.ts';
-import { collectOfflineSql } from './checks/offline-sql.ts';
+import { floorRevisions, runDatabaseChecks } from './pipeline/database-checks.ts';
+import { runLiveDrift } from './pipeline/live-drift-run.ts';
 import { CHECK_ORDER, type Config } from './config.ts';
 import { registerDisposable, type Disposable } from './database/cleanup.ts';
 import type { ThrowawayDatabase } from './database/provider.ts';
@@ -22,9 +14,7 @@ import { withDriver } from './database/url.ts';
 import { Driver, DriverError } from './driver/client.ts';
 import type { InspectResult } from './driver/protocol.ts';
 import { UserError } from './errors.ts';
-import { countFindings, REPORT_VERSION, type CheckId, type CheckResult, type Report } from './report/model.ts';
-import { diffSnapshots } from './schema/diff.ts';
-import type { SchemaSnapshot } from './schema/snapshot.ts';
+import { countFindings, REPORT_VERSION, type CheckId, type Report } from './report/model.ts';
 import { TOOL_VERSION } from './version.ts';
 
 export interface PipelineHooks {
@@ -118,7 +108,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     };
 
     if (config.mode === 'drift') {
-      await runLiveDrift(config, report, driver, graph, openDatabase, log);
+      await runLiveDrift({ config, report, driver, graph, log, skip, wants }, openDatabase);
     } else {
       if (!graph.order) {
         for (const id of dbChecks) skip(id, 'the revision graph is broken (see the graph check)');
@@ -127,7 +117,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
       } else if (dbChecks.some(wants)) {
         const belowFloor = floorRevisions(config, graph);
         const db = await openDatabase(projectDialect(info));
-        await runDatabaseChecks(config, report, driver, db, graph, belowFloor, info, log, wants, skip);
+        await runDatabaseChecks({ config, report, driver, graph, log, skip, wants }, db, info, belowFloor);
       }
     }
   } catch (caught) {
@@ -147,102 +137,6 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
   report.durationMs = Date.now() - started;
   report.status = report.error ? 'error' : failsOn(report, config) ? 'failed' : 'passed';
   return report;
-}
-
-async function runDatabaseChecks(
-  config: Config,
-  report: Report,
-  driver: Driver,
-  db: ThrowawayDatabase,
-  graph: GraphAnalysis,
-  belowFloor: Set<string>,
-  info: InspectResult,
-  log: (line: string) => void,
-  wants: (id: CheckId) => boolean,
-  skip: (id: CheckId, reason: string) => void,
-): Promise<void> {
-  const order = graph.order!;
-  const newRevisions = new Set(report.newRevisions);
-  const stairway = !wants('stairway')
-    ? new Set<string>()
-    : new Set(config.stairwayScope === 'new' && config.pr ? order.filter((id) => newRevisions.has(id)) : order);
-  // The base branch's schema is the one after its last revision: the walk applies the base branch's first.
-  const lastOld = [...order].reverse().find((id) => !newRevisions.has(id));
-  const floor = roundtripFloor(order, graph.byId, config.minDowngradeRevision);
-
-  const walkStarted = Date.now();
-  const walk: WalkResult = await walkMigrations(driver, db, {
-    order,
-    byId: graph.byId,
-    stairway,
-    belowFloor,
-    facts: wants('lint') && db.dialect === 'postgresql',
-    keepSnapshots: [lastOld, floor].filter((id): id is string => id !== undefined),
-    progress: (line) => log(line),
-  });
-  const walkMs = Date.now() - walkStarted;
-  if (wants('upgrade')) report.checks.push(upgradeResult(walk, graph.byId, walkMs));
-  if (wants('stairway')) report.checks.push(stairwayResult(walk, graph.byId, walkMs));
-  // env.py reaching for another database, or not loading at all, is a broken project, not a failed check.
-  const broken = walk.revisions.find((r) => r.upgradeError && ['refused', 'config'].includes(r.upgradeError.kind))?.upgradeError;
-  if (broken) throw new UserError(broken.message, { file: broken.file, line: broken.line, revision: broken.revision }, broken.traceback);
-  // Drift runs while the database is at head, before the round trip moves it.
-  if (wants('drift') || wants('models-registered')) {
-    if (!walk.completed) {
-      skip('drift', 'the upgrade to head failed');
-      skip('models-registered', 'the upgrade to head failed');
-    } else {
-      log('drift: models vs the migrated database');
-      const started = Date.now();
-      const envFile = relative(config.projectDir, join(resolve(config.projectDir, info.scriptLocation), 'env.py'));
-      const drift = await driver.call('drift', { registration: wants('models-registered'), modelPackages: config.drift.modelPackages });
-      const ms = Date.now() - started;
-      if (wants('drift')) report.checks.push(driftResult(drift, envFile, ms));
-      if (wants('models-registered')) report.checks.push(modelsRegisteredResult(drift.registration, envFile, ms));
-    }
-  }
-  if (wants('roundtrip')) {
-    log('round trip: head → base → head');
-    report.checks.push(await runRoundtrip(driver, db, walk, { order, byId: graph.byId, floor: config.minDowngradeRevision, heads: graph.heads }));
-  }
-  if (walk.head && config.mode === 'pr') {
-    report.schemaDiff = diffSnapshots((lastOld && walk.snapshots.get(lastOld)) || walk.initial, walk.head);
-  }
-
-  // Offline SQL is for lint and the PR comment; a plain full check without lint does not pay for it.
-  const offline = wants('lint') || config.mode === 'pr' ? await collectOfflineSql(driver, graph, report.revisions, log) : [];
-  report.migrations = offline;
-
-  if (wants('lint')) {
-    report.checks.push(lintCheck({ config, db, graph, walk, offline, newRevisions: config.pr ? newRevisions : null }));
-  }
-}
-
-async function runLiveDrift(
-  config: Config,
-  report: Report,
-  driver: Driver,
-  graph: GraphAnalysis,
-  openDatabase: (dialect: 'postgresql') => Promise<ThrowawayDatabase>,
-  log: (line: string) => void,
-): Promise<void> {
-  const started = Date.now();
-  log('live database: reading alembic_version and the schema (read-only)');
-  const live = await readLiveDatabase(config.liveDatabaseUrl!);
-  const status = liveRevisionStatus(live.current, graph);
-  let expected: SchemaSnapshot | null = null;
-  if (status.target && graph.order) {
-    const db = await openDatabase('postgresql');
-    log(`expected schema: migrations up to ${status.target.join(', ') || 'base'} on a throwaway database`);
-    try {
-      for (const target of status.target) await driver.call('upgrade', { target, trace: false, facts: false });
-      expected = await db.snapshot();
-    } catch (error) {
-      const e = driverErrorPayload(error);
-      status.findings.push(findingFromDriverError('live-drift/expected-schema-failed', 'error', 'building the expected schema', e));
-    }
-  }
-  report.checks.push(liveDriftResult(status, expected, live.snapshot, config.drift, Date.now() - started));
 }
 
 /** A driver error that the user can fix (config, env.py, a migration file, a refused URL) is a user error;
@@ -267,16 +161,6 @@ function projectDialect(info: InspectResult): 'postgresql' | 'sqlite' | null {
   );
 }
 
-function floorRevisions(config: Config, graph: GraphAnalysis): Set<string> {
-  if (!config.minDowngradeRevision) return new Set();
-  const order = graph.order!;
-  const i = order.indexOf(config.minDowngradeRevision);
-  if (i === -1) {
-    throw new UserError(`min-downgrade-revision "${config.minDowngradeRevision}" is not a revision of this project`, { input: 'min-downgrade-revision' });
-  }
-  return new Set(order.slice(0, i + 1));
-}
-
 const RANK = { notice: 0, warning: 1, error: 2 } as const;
 
 function failsOn(report: Report, config: Config): boolean {
@@ -284,4 +168,3 @@ function failsOn(report: Report, config: Config): boolean {
   return report.checks.some((c) => c.findings.some((f) => RANK[f.severity] >= RANK[config.failOn]));
 }
 
-export type { CheckResult };

@@ -324,7 +324,6 @@ function compose(
     if (rev) byRevision.set(rev, [...(byRevision.get(rev) ?? []), finding]);
   }
   const shown = shownRevisions(report, opts.variant, byRevision);
-  const shownSet = new Set(shown);
   const attached = new Set(shown.flatMap((rev) => byRevision.get(rev) ?? []));
   const loose = ranked.filter(({ finding }) => !attached.has(finding));
   const modelDrift = loose.filter((r) => DRIFT_CHECKS.has(r.check) && r.check !== 'live-drift').map((r) => r.finding);

@@ -1,0 +1,97 @@
+// The checks that need the throwaway database, in the order that makes each one cheap: one walk gives upgrade and
+// stairway; drift runs while the database is at head; then the round trip; then offline SQL and lint.
+
+import { join, relative, resolve } from 'node:path';
+import type { ThrowawayDatabase } from '../database/provider.ts';
+import type { InspectResult } from '../driver/protocol.ts';
+import { UserError } from '../errors.ts';
+import { diffSnapshots } from '../schema/diff.ts';
+import { driftResult } from '../checks/drift.ts';
+import { lintCheck } from '../checks/lint.ts';
+import { modelsRegisteredResult } from '../checks/models-registered.ts';
+import { collectOfflineSql } from '../checks/offline-sql.ts';
+import { roundtripFloor, runRoundtrip } from '../checks/roundtrip.ts';
+import { stairwayResult } from '../checks/stairway.ts';
+import { upgradeResult } from '../checks/upgrade.ts';
+import { walkMigrations } from '../checks/walk.ts';
+import { guardCheck, type PipelineRun } from './run.ts';
+
+export async function runDatabaseChecks(
+  run: PipelineRun,
+  db: ThrowawayDatabase,
+  info: InspectResult,
+  belowFloor: Set<string>,
+): Promise<void> {
+  const { config, report, driver, graph, log, wants, skip } = run;
+  const order = graph.order!;
+  const newRevisions = new Set(report.newRevisions);
+  const stairway = !wants('stairway')
+    ? new Set<string>()
+    : new Set(config.stairwayScope === 'new' && config.pr ? order.filter((id) => newRevisions.has(id)) : order);
+  // The base branch's schema is the one after its last revision: the walk applies the base branch's first.
+  const lastOld = [...order].reverse().find((id) => !newRevisions.has(id));
+  const floor = roundtripFloor(order, graph.byId, config.minDowngradeRevision);
+
+  const walkStarted = Date.now();
+  const walk = await walkMigrations(driver, db, {
+    order,
+    byId: graph.byId,
+    stairway,
+    belowFloor,
+    facts: wants('lint') && db.dialect === 'postgresql',
+    keepSnapshots: [lastOld, floor].filter((id): id is string => id !== undefined),
+    progress: (line) => log(line),
+  });
+  const walkMs = Date.now() - walkStarted;
+  if (wants('upgrade')) report.checks.push(upgradeResult(walk, graph.byId, walkMs));
+  if (wants('stairway')) report.checks.push(stairwayResult(walk, graph.byId, walkMs));
+  // env.py reaching for another database, or not loading at all, is a broken project, not a failed check.
+  const broken = walk.revisions.find((r) => r.upgradeError && ['refused', 'config'].includes(r.upgradeError.kind))?.upgradeError;
+  if (broken) throw new UserError(broken.message, { file: broken.file, line: broken.line, revision: broken.revision }, broken.traceback);
+  // Drift runs while the database is at head, before the round trip moves it.
+  if (wants('drift') || wants('models-registered')) {
+    if (!walk.completed) {
+      skip('drift', 'the upgrade to head failed');
+      skip('models-registered', 'the upgrade to head failed');
+    } else {
+      log('drift: models vs the migrated database');
+      const envFile = relative(config.projectDir, join(resolve(config.projectDir, info.scriptLocation), 'env.py'));
+      await guardCheck(run, wants('drift') ? 'drift' : 'models-registered', async () => {
+        const started = Date.now();
+        const drift = await driver.call('drift', { registration: wants('models-registered'), modelPackages: config.drift.modelPackages });
+        const ms = Date.now() - started;
+        if (wants('drift')) report.checks.push(driftResult(drift, envFile, ms));
+        if (wants('models-registered')) report.checks.push(modelsRegisteredResult(drift.registration, envFile, ms));
+      });
+    }
+  }
+  if (wants('roundtrip')) {
+    log('round trip: head → base → head');
+    await guardCheck(run, 'roundtrip', async () => {
+      report.checks.push(await runRoundtrip(driver, db, walk, { order, byId: graph.byId, floor: config.minDowngradeRevision, heads: graph.heads }));
+    });
+  }
+  if (walk.head && config.mode === 'pr') {
+    report.schemaDiff = diffSnapshots((lastOld && walk.snapshots.get(lastOld)) || walk.initial, walk.head);
+  }
+
+  // Offline SQL is for lint and the PR comment; a plain full check without lint does not pay for it.
+  const offline = wants('lint') || config.mode === 'pr' ? await collectOfflineSql(driver, graph, report.revisions, log) : [];
+  report.migrations = offline;
+
+  if (wants('lint')) {
+    report.checks.push(lintCheck({ config, db, graph, walk, offline, newRevisions: config.pr ? newRevisions : null }));
+  }
+}
+
+/** The revisions at or below --min-downgrade-revision, which are never downgraded. */
+export function floorRevisions(config: PipelineRun['config'], graph: PipelineRun['graph']): Set<string> {
+  if (!config.minDowngradeRevision) return new Set();
+  const order = graph.order!;
+  const i = order.indexOf(config.minDowngradeRevision);
+  if (i === -1) {
+    throw new UserError(`min-downgrade-revision "${config.minDowngradeRevision}" is not a revision of this project`, { input: 'min-downgrade-revision' });
+  }
+  return new Set(order.slice(0, i + 1));
+}
+

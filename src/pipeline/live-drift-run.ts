@@ -1,0 +1,34 @@
+// The drift command's run (the nightly job): the live database read-only, the expected schema built on a throwaway
+// database at the live database's own revision, and the difference.
+
+import type { ThrowawayDatabase } from '../database/provider.ts';
+import { findingFromDriverError } from '../checks/driver-finding.ts';
+import { liveDriftResult, liveRevisionStatus, readLiveDatabase } from '../checks/live-drift.ts';
+import { driverErrorPayload } from '../checks/walk.ts';
+import type { SchemaSnapshot } from '../schema/snapshot.ts';
+import type { PipelineRun } from './run.ts';
+
+export async function runLiveDrift(
+  run: PipelineRun,
+  openDatabase: (dialect: 'postgresql') => Promise<ThrowawayDatabase>,
+): Promise<void> {
+  const { config, report, driver, graph, log } = run;
+  const started = Date.now();
+  log('live database: reading alembic_version and the schema (read-only)');
+  const live = await readLiveDatabase(config.liveDatabaseUrl!);
+  const status = liveRevisionStatus(live.current, graph);
+  let expected: SchemaSnapshot | null = null;
+  if (status.target && graph.order) {
+    const db = await openDatabase('postgresql');
+    log(`expected schema: migrations up to ${status.target.join(', ') || 'base'} on a throwaway database`);
+    try {
+      for (const target of status.target) await driver.call('upgrade', { target, trace: false, facts: false });
+      expected = await db.snapshot();
+    } catch (error) {
+      const e = driverErrorPayload(error);
+      status.findings.push(findingFromDriverError('live-drift/expected-schema-failed', 'error', 'building the expected schema', e));
+    }
+  }
+  report.checks.push(liveDriftResult(status, expected, live.snapshot, config.drift, Date.now() - started));
+}
+
