@@ -15,7 +15,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-YYFFSVNJ.js";
+} from "./chunk-AHEYSPGT.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts

@@ -1025,6 +1025,7 @@ def do_inspect(params):
         "python": platform.python_version(),
         "alembic": alembic.__version__,
         "sqlalchemy": sqlalchemy.__version__,
+        "sqlite": sqlite3.sqlite_version,
         "configFile": ini,
         "scriptLocation": PROJECT.script_location,
         "versionLocations": PROJECT.version_dirs,

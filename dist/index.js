@@ -2,6 +2,7 @@ import { createRequire as __preflightCreateRequire } from 'node:module'; const r
 import {
   UserError,
   addSecret,
+  codeBlock,
   commentMarker,
   countsPhrase,
   describeError,
@@ -15,7 +16,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-YYFFSVNJ.js";
+} from "./chunk-AHEYSPGT.js";
 import {
   __commonJS,
   __require,
@@ -20421,7 +20422,7 @@ function endGroup() {
 
 // src/action/main.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
-import { mkdirSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync2, statSync, writeFileSync } from "node:fs";
 import { EOL as EOL6 } from "node:os";
 import { dirname, join as join2, relative } from "node:path";
 
@@ -24675,10 +24676,17 @@ async function pullRequestHeadSha(client, repo, number) {
 }
 
 // src/github/sticky-comment.ts
-function pickMarked(comments, marker) {
-  const marked = comments.filter((c) => (c.body ?? "").startsWith(marker));
-  const bot = (c) => c.user?.type === "Bot" ? 0 : 1;
-  return marked.map((c, i) => ({ c, i })).sort((a, b) => bot(a.c) - bot(b.c) || a.i - b.i).map(({ c }) => c);
+function pickMarked(comments, marker, ownLogin2) {
+  return comments.filter((c) => (c.body ?? "").startsWith(marker) && (c.user?.type === "Bot" || ownLogin2 !== null && c.user?.login === ownLogin2));
+}
+async function ownLogin(client) {
+  try {
+    const { data } = await client.rest.users.getAuthenticated();
+    return data.login;
+  } catch (error2) {
+    if (httpStatus(error2) !== void 0) return null;
+    throw error2;
+  }
 }
 async function upsertStickyComment(client, target, marker, body) {
   if (!body.startsWith(marker)) throw new Error("the comment body must start with its marker");
@@ -24690,9 +24698,10 @@ async function upsertStickyComment(client, target, marker, body) {
       issue_number: issueNumber,
       per_page: 100
     });
-    const [mine, ...duplicates] = pickMarked(comments, marker);
+    const byPerson = comments.some((c) => (c.body ?? "").startsWith(marker) && c.user?.type !== "Bot");
+    const [mine, ...duplicates] = pickMarked(comments, marker, byPerson ? await ownLogin(client) : null);
     let removed = 0;
-    for (const d of duplicates.filter((c) => c.user?.type === "Bot")) {
+    for (const d of duplicates) {
       await client.rest.issues.deleteComment({ owner, repo, comment_id: d.id });
       removed++;
     }
@@ -24863,8 +24872,9 @@ function planAnnotations(report, options = {}) {
   const used = { error: 0, warning: 0, notice: 0 };
   const omitted = { error: 0, warning: 0, notice: 0 };
   const annotations = [];
+  const cap = { error: perType - (options.reserveErrors ?? 0), warning: perType, notice: perType };
   for (const { finding: f } of rankedFindings(report)) {
-    if (used[f.severity] >= perType) {
+    if (used[f.severity] >= cap[f.severity]) {
       omitted[f.severity]++;
       continue;
     }
@@ -25118,6 +25128,9 @@ async function run2() {
     if (inputs.mode === "publish") return await publish(inputs, ctx, event);
     const mode = inputs.mode === "auto" ? event.pull_request ? "pr" : "full" : inputs.mode;
     const projectDir = workspacePath(ctx, inputs.workingDirectory);
+    if (!existsSync3(projectDir) || !statSync(projectDir).isDirectory()) {
+      throw new UserError(`working-directory ${inputs.workingDirectory} does not exist in the repository`, { input: "working-directory" });
+    }
     let pr;
     if (mode === "pr") {
       const p = event.pull_request;
@@ -25145,7 +25158,9 @@ async function run2() {
     writeFile2(reportPath, renderJson(report));
     writeFile2(sarifPath, `${JSON.stringify(renderSarif(report, { pathPrefix: projectKey }), null, 2)}
 `);
-    if (inputs.annotations) emitAnnotations(planAnnotations(report, { pathPrefix: projectKey }));
+    if (inputs.annotations) {
+      emitAnnotations(planAnnotations(report, { pathPrefix: projectKey, reserveErrors: report.status === "passed" ? 0 : 1 }));
+    }
     const summary2 = renderMarkdownDetailed(report, { variant: "summary", projectKey });
     await writeJobSummary(redact(summary2.markdown));
     if (mode === "pr" && inputs.comment) await postComment(inputs, ctx, report, projectKey, event.pull_request.number);
@@ -25154,7 +25169,13 @@ async function run2() {
     if (report.status === "failed") setFailed(`alembic-preflight failed: ${countsPhrase(report.counts)}`);
     else if (report.status === "error") setFailed(redact(describeError(new UserError(report.error?.message ?? "the run did not finish", report.error ?? {}))));
   } catch (error2) {
-    setFailed(redact(describeError(error2)));
+    const message2 = redact(describeError(error2));
+    setOutput("status", "error");
+    await writeJobSummary(`### alembic-preflight could not run
+
+${codeBlock(message2)}
+`).catch(() => void 0);
+    setFailed(message2);
   }
 }
 

@@ -208,6 +208,13 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
   if (mode === 'drift' && !raw.databaseUrl) {
     throw new UserError('drift mode needs the live database URL (--database-url or the database-url input)', { input: 'database-url' });
   }
+  if (mode === 'drift' && !/^postgres(ql)?(\+\w+)?:\/\//.test(raw.databaseUrl!)) {
+    throw new UserError('drift mode compares a PostgreSQL database: --database-url must be a postgresql:// URL', { input: 'database-url' });
+  }
+  if (mode === 'drift' && database === 'sqlite') {
+    // The expected schema must be built on the live database's own dialect, or every object would differ.
+    throw new UserError('drift mode builds the expected schema on PostgreSQL: --database must be auto, postgres-local, postgres-docker or a server URL, not sqlite', { input: 'database' });
+  }
 
   return {
     command,

@@ -10,6 +10,7 @@ import { CHECK_ORDER, type Config } from './config.ts';
 import { registerDisposable, type Disposable } from './database/cleanup.ts';
 import type { ThrowawayDatabase } from './database/provider.ts';
 import { provisionDatabase } from './database/select.ts';
+import { sqliteVersionNumber } from './database/sqlite.ts';
 import { withDriver } from './database/url.ts';
 import { Driver, DriverError } from './driver/client.ts';
 import type { InspectResult } from './driver/protocol.ts';
@@ -100,6 +101,11 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
 
     const openDatabase = async (dialect: 'postgresql' | 'sqlite' | null): Promise<ThrowawayDatabase> => {
       const db = await (early ?? provision(dialect));
+      if (db.provider === 'sqlite') {
+        // SQLite runs inside the project's Python: its version is the interpreter's sqlite3 library.
+        db.serverVersion = info.sqlite;
+        db.serverVersionNum = sqliteVersionNumber(info.sqlite);
+      }
       report.environment.database = { provider: db.provider, dialect: db.dialect, serverVersion: db.serverVersion };
       // Keep the project's own driver (+asyncpg, +aiosqlite) when the throwaway database is of its dialect.
       const projectDriver = info.projectUrl && projectDialect(info) === db.dialect ? info.projectUrl.driver : null;

@@ -3,7 +3,7 @@
 
 import * as core from '@actions/core';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { resolveConfig, type PullRequestScope } from '../config.ts';
@@ -19,7 +19,7 @@ import { addSecret, redact } from '../redact.ts';
 import { planAnnotations } from '../report/annotations.ts';
 import { readReport, renderJson } from '../report/json.ts';
 import { renderMarkdown, renderMarkdownDetailed } from '../report/markdown.ts';
-import { commentMarker } from '../report/markdown-escape.ts';
+import { codeBlock, commentMarker } from '../report/markdown-escape.ts';
 import type { Report } from '../report/model.ts';
 import { renderSarif } from '../report/sarif.ts';
 import { renderText } from '../report/text.ts';
@@ -172,6 +172,9 @@ export async function run(): Promise<void> {
 
     const mode = inputs.mode === 'auto' ? (event.pull_request ? 'pr' : 'full') : inputs.mode;
     const projectDir = workspacePath(ctx, inputs.workingDirectory);
+    if (!existsSync(projectDir) || !statSync(projectDir).isDirectory()) {
+      throw new UserError(`working-directory ${inputs.workingDirectory} does not exist in the repository`, { input: 'working-directory' });
+    }
     let pr: PullRequestScope | undefined;
     if (mode === 'pr') {
       const p = event.pull_request;
@@ -202,7 +205,9 @@ export async function run(): Promise<void> {
 
     writeFile(reportPath, renderJson(report));
     writeFile(sarifPath, `${JSON.stringify(renderSarif(report, { pathPrefix: projectKey }), null, 2)}\n`);
-    if (inputs.annotations) emitAnnotations(planAnnotations(report, { pathPrefix: projectKey }));
+    if (inputs.annotations) {
+      emitAnnotations(planAnnotations(report, { pathPrefix: projectKey, reserveErrors: report.status === 'passed' ? 0 : 1 }));
+    }
     const summary = renderMarkdownDetailed(report, { variant: 'summary', projectKey });
     await writeJobSummary(redact(summary.markdown));
 
@@ -213,6 +218,10 @@ export async function run(): Promise<void> {
     if (report.status === 'failed') core.setFailed(`alembic-preflight failed: ${countsPhrase(report.counts)}`);
     else if (report.status === 'error') core.setFailed(redact(describeError(new UserError(report.error?.message ?? 'the run did not finish', report.error ?? {}))));
   } catch (error) {
-    core.setFailed(redact(describeError(error)));
+    // A run that could not even start still answers: status error, and a line in the job summary.
+    const message = redact(describeError(error));
+    core.setOutput('status', 'error');
+    await writeJobSummary(`### alembic-preflight could not run\n\n${codeBlock(message)}\n`).catch(() => undefined);
+    core.setFailed(message);
   }
 }

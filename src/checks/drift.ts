@@ -24,22 +24,24 @@ export function driftResult(drift: DriftResult, envFile: string | undefined, dur
     severity: 'error',
     message: item.message,
     hint: [
-      `Generate a migration (\`alembic revision --autogenerate\`), or write it:\n\n${indent(item.code)}`,
-      item.sql ? `It would run:\n\n${indent(item.sql)}` : item.sqlError ? `(SQL not rendered offline: ${item.sqlError})` : '',
+      `Generate a migration (\`alembic revision --autogenerate\`), or write it:\n\n${fenced('python', item.code)}`,
+      item.sql ? `It would run:\n\n${fenced('sql', item.sql)}` : item.sqlError ? `(SQL not rendered offline: ${item.sqlError})` : '',
       item.blind ?? '',
     ].filter(Boolean).join('\n\n'),
     sql: item.sql ?? undefined,
-    details: item.blind ? [item.blind] : undefined,
+    // What autogenerate cannot see goes next to what it did see, so nobody reads "no more drift" into silence.
+    details: [...(item.blind ? [item.blind] : []), ...drift.notes],
   }));
   return {
     id: 'drift',
     status: findings.length ? 'failed' : 'passed',
-    reason: drift.notes.join(' '),
+    reason: findings.length ? `${findings.length} difference(s) between the models and the migrated database` : drift.notes.join(' '),
     durationMs,
     findings,
   };
 }
 
-function indent(text: string): string {
-  return text.split('\n').map((l) => `    ${l}`).join('\n');
+/** A fenced code block (the reporters keep fences intact: markdown renders them, text shows them as they are). */
+function fenced(lang: string, code: string): string {
+  return `\`\`\`${lang}\n${code}\n\`\`\``;
 }

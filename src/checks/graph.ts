@@ -105,7 +105,7 @@ export function analyseGraph(graph: GraphResult, isNew: (file: string) => boolea
       revision: heads.join(','),
       file: last?.file,
       line: last?.line ?? undefined,
-      hint: `Two branches were created on the same parent (often two pull requests). Merge them:\n\n    alembic merge -m "merge heads" ${heads.join(' ')}`,
+      hint: `Two branches were created on the same parent (often two pull requests). Merge them:\n\n\`\`\`sh\nalembic merge -m "merge heads" ${heads.join(' ')}\n\`\`\``,
     });
   }
   if (bases.length > 1) {

@@ -20,7 +20,7 @@ export function modelsRegisteredResult(reg: RegistrationResult | null, envFile: 
       file: envFile,
       hint: u.otherMetadata
         ? 'Make the model use the same declarative Base, or set `target_metadata = [Base.metadata, OtherBase.metadata]` in env.py.'
-        : importLine ? `Add to env.py, next to the other model imports:\n\n    ${importLine}` : undefined,
+        : importLine ? `Add to env.py, next to the other model imports:\n\n\`\`\`python\n${importLine}\n\`\`\`` : undefined,
     });
   }
   for (const e of reg.importErrors) {

@@ -24,6 +24,8 @@ export interface InspectResult {
   python: string;
   alembic: string;
   sqlalchemy: string;
+  /** The SQLite library version of this interpreter (what a SQLite throwaway database really runs). */
+  sqlite: string;
   /** Absolute path of the Alembic config file used, or null for a pyproject.toml-only project. */
   configFile: string | null;
   scriptLocation: string;

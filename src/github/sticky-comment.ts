@@ -15,11 +15,22 @@ interface IssueComment {
   user?: { type?: string; login?: string } | null;
 }
 
-/** Comments carrying the marker: ours if the body starts with it. Bot-authored ones first, then oldest first. */
-export function pickMarked(comments: IssueComment[], marker: string): IssueComment[] {
-  const marked = comments.filter((c) => (c.body ?? '').startsWith(marker));
-  const bot = (c: IssueComment) => (c.user?.type === 'Bot' ? 0 : 1);
-  return marked.map((c, i) => ({ c, i })).sort((a, b) => bot(a.c) - bot(b.c) || a.i - b.i).map(({ c }) => c);
+/** Comments that start with the marker and that we wrote: the Actions bot's (GITHUB_TOKEN), or, with a personal
+ * token, that user's. A person's comment that happens to start with the marker is never taken over. Oldest first. */
+export function pickMarked(comments: IssueComment[], marker: string, ownLogin: string | null): IssueComment[] {
+  return comments.filter((c) => (c.body ?? '').startsWith(marker)
+    && (c.user?.type === 'Bot' || (ownLogin !== null && c.user?.login === ownLogin)));
+}
+
+/** The token's own login, or null for a GITHUB_TOKEN (an installation token has no user: GET /user is refused). */
+async function ownLogin(client: GitHubClient): Promise<string | null> {
+  try {
+    const { data } = await client.rest.users.getAuthenticated();
+    return data.login;
+  } catch (error) {
+    if (httpStatus(error) !== undefined) return null;
+    throw error;
+  }
 }
 
 export async function upsertStickyComment(
@@ -34,10 +45,11 @@ export async function upsertStickyComment(
     const comments = (await client.paginate(client.rest.issues.listComments, {
       owner, repo, issue_number: issueNumber, per_page: 100,
     })) as IssueComment[];
-    const [mine, ...duplicates] = pickMarked(comments, marker);
+    // Asking who we are costs a request: only when a comment by a person carries the marker.
+    const byPerson = comments.some((c) => (c.body ?? '').startsWith(marker) && c.user?.type !== 'Bot');
+    const [mine, ...duplicates] = pickMarked(comments, marker, byPerson ? await ownLogin(client) : null);
     let removed = 0;
-    // Only bot-authored duplicates are ours to delete; a person's comment is left alone.
-    for (const d of duplicates.filter((c) => c.user?.type === 'Bot')) {
+    for (const d of duplicates) {
       await client.rest.issues.deleteComment({ owner, repo, comment_id: d.id });
       removed++;
     }

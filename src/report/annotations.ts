@@ -29,6 +29,8 @@ export interface AnnotationOptions {
   /** The project directory relative to the repository root (posix). Default: report.projectDir. */
   pathPrefix?: string;
   perType?: number;
+  /** Error slots to leave free: the step's own failure message (core.setFailed) is an error annotation too. */
+  reserveErrors?: number;
 }
 
 function message(f: Finding): string {
@@ -45,8 +47,9 @@ export function planAnnotations(report: Report, options: AnnotationOptions = {})
   const used: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
   const omitted: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
   const annotations: Annotation[] = [];
+  const cap: Record<Severity, number> = { error: perType - (options.reserveErrors ?? 0), warning: perType, notice: perType };
   for (const { finding: f } of rankedFindings(report)) {
-    if (used[f.severity] >= perType) {
+    if (used[f.severity] >= cap[f.severity]) {
       omitted[f.severity]++;
       continue;
     }

@@ -88,3 +88,22 @@ test('errors other than 403/404 are thrown', async () => {
     gh.failAll = null;
   }
 });
+
+test("a person's comment that starts with the marker is never taken over; a personal token's own comment is", async () => {
+  const marker = commentMarker('backend');
+  gh.addComment(PR, `${marker}\nplease do not overwrite me`, { login: 'mallory', type: 'User' });
+  const first = await upsertStickyComment(client, target(), marker, `${marker}\nreport`);
+  assert.equal(first.action, 'created');
+  assert.ok(gh.commentsOn(PR).some((c) => c.body === `${marker}\nplease do not overwrite me`), 'the person keeps their comment');
+  gh.comments = [];
+  gh.tokenUser = { login: 'ci-user', type: 'User' };
+  try {
+    const created = await upsertStickyComment(client, target(), marker, `${marker}\nv1`);
+    assert.equal(created.action, 'created');
+    const updated = await upsertStickyComment(client, target(), marker, `${marker}\nv2`);
+    assert.equal(updated.action, 'updated', 'with a personal token, its own earlier comment is found again');
+    assert.equal(gh.commentsOn(PR).length, 1);
+  } finally {
+    gh.tokenUser = null;
+  }
+});

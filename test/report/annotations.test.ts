@@ -34,6 +34,10 @@ test('at most 10 per level, most important first, the rest counted', () => {
   // The original lint warning comes before the added ones: same check, reported first.
   assert.equal(per('warning')[0]!.title, 'alembic-preflight: require-concurrent-index');
   assert.match(plan.summaryLine!, /^8 more findings \(3 errors, 5 warnings\) are not annotated/);
+  // A failing step keeps one error slot for its own failure message.
+  const reserved = planAnnotations(report, { pathPrefix: 'backend', reserveErrors: 1 });
+  assert.equal(reserved.annotations.filter((a) => a.level === 'error').length, 9);
+  assert.equal(reserved.omitted.error, 4);
 });
 
 test('paths are repository-relative; lines only with a file', () => {

@@ -53,6 +53,8 @@ export class FakeGitHub {
   issues: FakeIssue[] = [];
   /** Switches: answer 403 as GitHub does for a read-only token (fork PRs). */
   forbid = { createComment: false, updateComment: false, issues: false };
+  /** Who the token belongs to: null is a GITHUB_TOKEN (GET /user answers 403), a user is a personal token. */
+  tokenUser: FakeUser | null = null;
   /** When set, every request is answered with this status (e.g. 500, to test real failures). */
   failAll: number | null = null;
   private nextId = 1000;
@@ -177,7 +179,7 @@ export class FakeGitHub {
       }
       if (method === 'POST') {
         if (this.forbid.createComment) return forbidden();
-        return send(201, this.commentJson(this.addComment(number, String(b?.body ?? ''))));
+        return send(201, this.commentJson(this.addComment(number, String(b?.body ?? ''), this.tokenUser ?? BOT)));
       }
     }
     if ((m = new RegExp(`^${base}/issues/comments/(\\d+)$`).exec(path))) {
@@ -232,6 +234,9 @@ export class FakeGitHub {
       const pr = this.issues.find((i) => i.isPullRequest && i.number === Number(m![1]));
       if (!pr) return notFound();
       return send(200, { number: pr.number, state: pr.state, head: { sha: pr.headSha } });
+    }
+    if (path === '/user' && method === 'GET') {
+      return this.tokenUser ? send(200, { login: this.tokenUser.login, type: this.tokenUser.type }) : forbidden();
     }
     if (path === '/search/issues' && method === 'GET') {
       // Enough of the search syntax for `repo:o/r is:issue is:open label:x "text"`.
