@@ -1466,25 +1466,26 @@ def _take_snapshot(conn, spec):
     started = time.perf_counter()
     try:
         if spec.get("kind") == "postgresql":
-            raw = _dbapi_connection(conn)
-            cur = raw.cursor()
+            cur = _dbapi_connection(conn).cursor()
+            name = _PREPARED["name"]
             try:
-                cur.execute("SELECT current_setting('search_path')")
-                saved = cur.fetchone()[0]
+                # No bound parameters anywhere here: placeholders differ between DBAPIs (asyncpg's adapter).
+                # The statement is looked up each time rather than remembered: psycopg 3 runs DEALLOCATE ALL on
+                # its own (after a schema change invalidates its prepared queries), which drops ours too, and an
+                # EXECUTE of a missing statement would abort the migration's transaction.
+                cur.execute("SELECT current_setting('search_path'), "
+                            "EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = '%s')" % name)
+                saved, prepared = cur.fetchone()
                 cur.execute("SELECT set_config('search_path', 'pg_catalog', false)")
                 try:
-                    # One prepared statement for all the catalog queries: one round trip, planned once per walk.
-                    name = _PREPARED.get(id(raw))
-                    if name is None:
-                        _PREPARED["n"] = _PREPARED.get("n", 0) + 1
-                        name = "_preflight_snapshot_%d" % _PREPARED["n"]
+                    if not prepared:
+                        # One prepared statement for all the catalog queries: one round trip, planned once.
                         columns = ", ".join("(%s) AS k%d" % (q, i) for i, q in enumerate(spec["queries"]))
-                        cur.execute("PREPARE %s AS SELECT " % name + columns)
-                        _PREPARED[id(raw)] = name
+                        cur.execute("PREPARE %s AS SELECT %s" % (name, columns))
                     cur.execute("EXECUTE " + name)
                     texts = list(cur.fetchone())
                 finally:
-                    cur.execute("SELECT set_config('search_path', %s, false)", (saved,))
+                    cur.execute("SELECT set_config('search_path', '%s', false)" % saved.replace("'", "''"))
             finally:
                 cur.close()
             digest = hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()
@@ -1498,8 +1499,8 @@ def _take_snapshot(conn, spec):
 
 
 WALK_TIMES = {"snapshotMs": 0.0, "snapshots": 0}
-# Prepared snapshot statement per DBAPI connection of the current walk (reset by each walk).
-_PREPARED = {}
+# The name of the current walk's prepared snapshot statement (one per walk: its queries are the walk's).
+_PREPARED = {"name": None, "walks": 0}
 
 
 def do_walk(params):
@@ -1521,7 +1522,8 @@ def do_walk(params):
     where = {"revision": None, "phase": None}
     progress = {"at": time.perf_counter()}
     WALK_TIMES.update(snapshotMs=0.0, snapshots=0)
-    _PREPARED.clear()
+    _PREPARED["walks"] += 1
+    _PREPARED["name"] = "_preflight_snapshot_%d" % _PREPARED["walks"]
     walk_started = time.perf_counter()
 
     def last_step():
