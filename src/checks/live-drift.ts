@@ -19,7 +19,8 @@ export interface LiveState {
 }
 
 /** Opens a read-only session on the live database, proves it is read-only, and reads its state. */
-export async function readLiveDatabase(url: string, versionTable = 'alembic_version'): Promise<LiveState> {
+export async function readLiveDatabase(url: string, versionTable: { name: string; schema: string | null }): Promise<LiveState> {
+  const qualified = versionTable.schema ? `${versionTable.schema}.${versionTable.name}` : versionTable.name;
   const client = new pg.Client({ connectionString: url.replace(/^postgres(ql)?\+\w+:/, 'postgresql:'), options: '-c default_transaction_read_only=on' });
   client.on('error', () => {
     // Reported by the query that fails.
@@ -33,7 +34,7 @@ export async function readLiveDatabase(url: string, versionTable = 'alembic_vers
     const ro = await client.query<{ ro: string }>("SELECT current_setting('default_transaction_read_only') AS ro");
     if (ro.rows[0]?.ro !== 'on') throw new UserError('could not make the live database session read-only; refusing to go on', { input: 'database-url' });
     await client.query('BEGIN READ ONLY');
-    const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [versionTable]);
+    const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [qualified]);
     let current: string[] | null = null;
     if (exists.rows[0]?.t) {
       const rows = await client.query<{ v: string }>(`SELECT version_num AS v FROM ${exists.rows[0].t} ORDER BY 1`);
@@ -41,7 +42,7 @@ export async function readLiveDatabase(url: string, versionTable = 'alembic_vers
     }
     const version = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     await client.query('COMMIT');
-    const snapshot = await snapshotPostgres(client, { excludeTables: [versionTable] });
+    const snapshot = await snapshotPostgres(client, { excludeTables: [qualified] });
     return { current, snapshot, serverVersion: version.rows[0]!.v };
   } finally {
     await client.end();
@@ -55,7 +56,7 @@ export interface LiveRevisionStatus {
 }
 
 /** Where the live database stands against the code: pending migrations, a revision the code lacks, no table. */
-export function liveRevisionStatus(current: string[] | null, graph: GraphAnalysis): LiveRevisionStatus {
+export function liveRevisionStatus(current: string[] | null, graph: GraphAnalysis, versionTableName = 'alembic_version'): LiveRevisionStatus {
   const heads = graph.heads;
   if (current === null) {
     return {
@@ -63,7 +64,7 @@ export function liveRevisionStatus(current: string[] | null, graph: GraphAnalysi
       findings: [{
         code: 'live-drift/no-version-table',
         severity: 'error',
-        message: 'the live database has no alembic_version table: it was not made by these migrations (create_all()?)',
+        message: `the live database has no ${versionTableName} table: it was not made by these migrations (create_all()?)`,
         hint: `If its schema matches a revision, record that without running anything: \`alembic stamp <revision>\` (for head: \`alembic stamp ${heads.join(' ')}\`). Then the nightly check compares it.`,
       }],
     };

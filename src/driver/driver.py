@@ -1360,7 +1360,8 @@ def do_migrate(params, direction):
         steps = _public_steps(rec.steps)
     finally:
         rec.reset(False, False, False, False)
-    return {"steps": steps, "current": read_current()}
+    name, schema = PROJECT.version_table
+    return {"steps": steps, "current": read_current(), "versionTable": {"name": name, "schema": schema}}
 
 
 def _applied(script, heads):
@@ -1423,7 +1424,8 @@ def do_step(params):
         steps = _public_steps(rec.steps)
     finally:
         rec.reset(False, False, False, False)
-    return {"steps": steps, "current": read_current()}
+    name, schema = PROJECT.version_table
+    return {"steps": steps, "current": read_current(), "versionTable": {"name": name, "schema": schema}}
 
 
 class _SqliteOnConnection(object):

@@ -158,6 +158,8 @@ export interface MigrateResult {
   steps: MigrationStep[];
   /** Revisions in alembic_version afterwards. */
   current: string[];
+  /** The version table env.py configured (`version_table`, `version_table_schema`), as the run used it. */
+  versionTable: { name: string; schema: string | null };
 }
 
 export interface OfflineParams {

@@ -14,12 +14,16 @@ export async function runLiveDrift(
 ): Promise<void> {
   const { config, report, driver, graph, log } = run;
   const started = Date.now();
-  log('live database: reading alembic_version and the schema (read-only)');
-  const live = await readLiveDatabase(config.liveDatabaseUrl!);
-  const status = liveRevisionStatus(live.current, graph);
+  const db = await openDatabase('postgresql');
+  // env.py may name its own version table (version_table=, version_table_schema=): an empty run through env.py
+  // on the throwaway database tells which, before anything reads the live one.
+  const { versionTable } = await driver.call('upgrade', { target: 'base', trace: false, facts: false });
+  const qualified = versionTable.schema ? `${versionTable.schema}.${versionTable.name}` : versionTable.name;
+  log(`live database: reading ${qualified} and the schema (read-only)`);
+  const live = await readLiveDatabase(config.liveDatabaseUrl!, versionTable);
+  const status = liveRevisionStatus(live.current, graph, qualified);
   let expected: SchemaSnapshot | null = null;
   if (status.target && graph.order) {
-    const db = await openDatabase('postgresql');
     log(`expected schema: migrations up to ${status.target.join(', ') || 'base'} on a throwaway database`);
     try {
       for (const target of status.target) await driver.call('upgrade', { target, trace: false, facts: false });
@@ -29,6 +33,7 @@ export async function runLiveDrift(
       status.findings.push(findingFromDriverError('live-drift/expected-schema-failed', 'error', 'building the expected schema', e));
     }
   }
-  report.checks.push(liveDriftResult(status, expected, live.snapshot, config.drift, Date.now() - started));
+  // The version table is bookkeeping, not schema, on both sides, whatever it is called.
+  const drift = { ...config.drift, ignoreTables: [...config.drift.ignoreTables, qualified] };
+  report.checks.push(liveDriftResult(status, expected, live.snapshot, drift, Date.now() - started));
 }
-

@@ -2,6 +2,8 @@
 // hand: each drift is reported, the revision status is right, and nothing is ever written to the live database.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
@@ -108,5 +110,27 @@ test('a revision the code does not have, and a database without alembic_version,
     assert.match(f?.hint ?? '', /alembic stamp/);
   } finally {
     await sql('ALTER TABLE alembic_version_saved RENAME TO alembic_version');
+  }
+});
+
+test("env.py's own version_table is read on the live database, and is not drift", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-version-table-'));
+  const other = await provisionPostgresLocal({});
+  try {
+    const project = join(dir, 'healthy');
+    cpSync(fixture('healthy'), project, { recursive: true });
+    const env = join(project, 'migrations', 'env.py');
+    writeFileSync(env, readFileSync(env, 'utf8').replaceAll('target_metadata=target_metadata,', 'target_metadata=target_metadata, version_table="schema_revisions",'));
+    execFileSync(join(repoRoot, '.venv', 'bin', 'alembic'), ['upgrade', 'head'], {
+      cwd: project,
+      env: { ...process.env, DATABASE_URL: other.url.replace('postgresql://', 'postgresql+psycopg2://') },
+      stdio: 'pipe',
+    });
+    const r = await runCli(['drift', project, '--database-url', other.url, '--python', venvPython(), '--format', 'json']);
+    assert.equal(r.code, 0, `${r.stderr}\n${JSON.stringify(r.report?.checks, null, 1)}`);
+    assert.deepEqual(check(r.report!, 'live-drift').findings, []);
+  } finally {
+    await other.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
