@@ -7,6 +7,7 @@ import {
   addSecret,
   describeError,
   exitCodeFor,
+  interruptedBy,
   readReport,
   redact,
   renderJson,
@@ -15,7 +16,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-AHEYSPGT.js";
+} from "./chunk-CC3UYOFX.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts
@@ -3446,6 +3447,12 @@ async function run(raw) {
 `);
   };
   const report = await runPipeline(config, { log });
+  const signal = interruptedBy();
+  if (signal) {
+    process.stderr.write(`interrupted by ${signal}: no report
+`);
+    return signal === "SIGINT" ? 130 : 143;
+  }
   emit(report, config.format, config.output, config.sarif);
   if (report.error) {
     if (config.format === "json") process.stderr.write(`${redact(describeError(new UserError(report.error.message, report.error)))}

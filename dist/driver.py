@@ -87,8 +87,9 @@ def send(obj):
 _STARTED = time.perf_counter()
 try:
     import sqlalchemy  # noqa: E402
-    from sqlalchemy import event  # noqa: E402
+    from sqlalchemy import bindparam, event  # noqa: E402
     from sqlalchemy.engine import Engine  # noqa: E402
+    from sqlalchemy.sql.elements import TextClause  # noqa: E402
     from sqlalchemy.engine import url as sa_url  # noqa: E402
     import sqlalchemy.engine.create  # noqa: E402,F401
     import alembic  # noqa: E402
@@ -671,10 +672,18 @@ class Recorder(object):
 RECORDER = Recorder()
 
 
-def compile_sql(construct, dialect):
+def compile_sql(construct, dialect, params=None):
     try:
         if isinstance(construct, str):
             return construct.strip()
+        if params and isinstance(construct, TextClause):
+            # Values given at execute() time, shown in the SQL rather than NULL: typed from the value, since
+            # text() binds have no type to render a literal with.
+            try:
+                names = set(construct._bindparams)
+                construct = construct.bindparams(*[bindparam(k, v) for k, v in params.items() if k in names])
+            except Exception:
+                pass
         if not isinstance(construct, DDLElement):
             try:
                 return str(construct.compile(dialect=dialect, compile_kwargs={"literal_binds": True})).strip()
@@ -686,6 +695,16 @@ def compile_sql(construct, dialect):
             return str(construct).strip()
         except Exception:
             return "<statement that could not be compiled: %s>" % type(construct).__name__
+
+
+def _single_param_set(rest):
+    """The one dict of values an execute() got (before_execute's multiparams/params), or None for executemany."""
+    for arg in rest[:2]:
+        if isinstance(arg, dict) and arg:
+            return arg
+        if isinstance(arg, (list, tuple)) and len(arg) == 1 and isinstance(arg[0], dict):
+            return arg[0]
+    return None
 
 
 def _is_postgres(dialect):
@@ -813,7 +832,7 @@ def install_hooks():
         frame = innermost_frame(("version",), sys._getframe(1))
         if frame is None and not isinstance(clauseelement, DDLElement):
             return
-        stmt = rec.new_statement(compile_sql(clauseelement, conn.dialect))
+        stmt = rec.new_statement(compile_sql(clauseelement, conn.dialect, _single_param_set(rest)))
         before = rec.facts_before(conn) if rec.facts and _is_postgres(conn.dialect) else None
         rec.open_events.append((clauseelement, stmt, before, time.perf_counter()))
         rec.failed_statement = {"sql": stmt["sql"], "origin": stmt}
@@ -1360,7 +1379,8 @@ def do_migrate(params, direction):
         steps = _public_steps(rec.steps)
     finally:
         rec.reset(False, False, False, False)
-    return {"steps": steps, "current": read_current()}
+    name, schema = PROJECT.version_table
+    return {"steps": steps, "current": read_current(), "versionTable": {"name": name, "schema": schema}}
 
 
 def _applied(script, heads):
@@ -1423,7 +1443,8 @@ def do_step(params):
         steps = _public_steps(rec.steps)
     finally:
         rec.reset(False, False, False, False)
-    return {"steps": steps, "current": read_current()}
+    name, schema = PROJECT.version_table
+    return {"steps": steps, "current": read_current(), "versionTable": {"name": name, "schema": schema}}
 
 
 class _SqliteOnConnection(object):
@@ -1466,25 +1487,26 @@ def _take_snapshot(conn, spec):
     started = time.perf_counter()
     try:
         if spec.get("kind") == "postgresql":
-            raw = _dbapi_connection(conn)
-            cur = raw.cursor()
+            cur = _dbapi_connection(conn).cursor()
+            name = _PREPARED["name"]
             try:
-                cur.execute("SELECT current_setting('search_path')")
-                saved = cur.fetchone()[0]
+                # No bound parameters anywhere here: placeholders differ between DBAPIs (asyncpg's adapter).
+                # The statement is looked up each time rather than remembered: psycopg 3 runs DEALLOCATE ALL on
+                # its own (after a schema change invalidates its prepared queries), which drops ours too, and an
+                # EXECUTE of a missing statement would abort the migration's transaction.
+                cur.execute("SELECT current_setting('search_path'), "
+                            "EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = '%s')" % name)
+                saved, prepared = cur.fetchone()
                 cur.execute("SELECT set_config('search_path', 'pg_catalog', false)")
                 try:
-                    # One prepared statement for all the catalog queries: one round trip, planned once per walk.
-                    name = _PREPARED.get(id(raw))
-                    if name is None:
-                        _PREPARED["n"] = _PREPARED.get("n", 0) + 1
-                        name = "_preflight_snapshot_%d" % _PREPARED["n"]
+                    if not prepared:
+                        # One prepared statement for all the catalog queries: one round trip, planned once.
                         columns = ", ".join("(%s) AS k%d" % (q, i) for i, q in enumerate(spec["queries"]))
-                        cur.execute("PREPARE %s AS SELECT " % name + columns)
-                        _PREPARED[id(raw)] = name
+                        cur.execute("PREPARE %s AS SELECT %s" % (name, columns))
                     cur.execute("EXECUTE " + name)
                     texts = list(cur.fetchone())
                 finally:
-                    cur.execute("SELECT set_config('search_path', %s, false)", (saved,))
+                    cur.execute("SELECT set_config('search_path', '%s', false)" % saved.replace("'", "''"))
             finally:
                 cur.close()
             digest = hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()
@@ -1498,8 +1520,8 @@ def _take_snapshot(conn, spec):
 
 
 WALK_TIMES = {"snapshotMs": 0.0, "snapshots": 0}
-# Prepared snapshot statement per DBAPI connection of the current walk (reset by each walk).
-_PREPARED = {}
+# The name of the current walk's prepared snapshot statement (one per walk: its queries are the walk's).
+_PREPARED = {"name": None, "walks": 0}
 
 
 def do_walk(params):
@@ -1521,7 +1543,8 @@ def do_walk(params):
     where = {"revision": None, "phase": None}
     progress = {"at": time.perf_counter()}
     WALK_TIMES.update(snapshotMs=0.0, snapshots=0)
-    _PREPARED.clear()
+    _PREPARED["walks"] += 1
+    _PREPARED["name"] = "_preflight_snapshot_%d" % _PREPARED["walks"]
     walk_started = time.perf_counter()
 
     def last_step():

@@ -6,6 +6,7 @@ import {
   commentMarker,
   countsPhrase,
   describeError,
+  interruptedBy,
   rankedFindings,
   readReport,
   redact,
@@ -16,7 +17,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-AHEYSPGT.js";
+} from "./chunk-CC3UYOFX.js";
 import {
   __commonJS,
   __require,
@@ -25155,6 +25156,7 @@ async function run2() {
       process.stdout.write(`::${resume}::${EOL6}`);
       endGroup();
     }
+    if (interruptedBy()) return;
     writeFile2(reportPath, renderJson(report));
     writeFile2(sarifPath, `${JSON.stringify(renderSarif(report, { pathPrefix: projectKey }), null, 2)}
 `);

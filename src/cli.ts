@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { resolveConfig, type RawOptions } from './config.ts';
 import { describeError, EXIT, exitCodeFor, UserError } from './errors.ts';
+import { interruptedBy } from './database/cleanup.ts';
 import { runPipeline } from './pipeline.ts';
 import { addSecret, redact } from './redact.ts';
 import { readReport } from './report/json.ts';
@@ -62,6 +63,12 @@ async function run(raw: RawOptions): Promise<number> {
     process.stderr.write(`${isTty ? '\x1b[2m' : ''}${redact(line)}${isTty ? '\x1b[0m' : ''}\n`);
   };
   const report = await runPipeline(config, { log });
+  // Interrupted: the cleanup handler is ending the process; whatever failed after the signal is not a result.
+  const signal = interruptedBy();
+  if (signal) {
+    process.stderr.write(`interrupted by ${signal}: no report\n`);
+    return signal === 'SIGINT' ? 130 : 143;
+  }
   emit(report, config.format, config.output, config.sarif);
   if (report.error) {
     // The text report already shows the error on stdout; with JSON on stdout, say it on stderr too.

@@ -2,7 +2,7 @@
 // pyproject.toml, over defaults. Nothing else in the code reads flags, inputs or the environment for settings.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { UserError } from './errors.ts';
 import type { CheckId, Severity } from './report/model.ts';
@@ -232,8 +232,8 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     minDowngradeRevision: raw.minDowngradeRevision ?? stringValue(t['min-downgrade-revision'], 'min-downgrade-revision', file),
     failOn,
     format,
-    output: raw.output,
-    sarif: raw.sarif,
+    output: writablePath(raw.output, cwd, 'output'),
+    sarif: writablePath(raw.sarif, cwd, 'sarif'),
     stairwayScope,
     pr: raw.pr,
     liveDatabaseUrl: raw.databaseUrl,
@@ -245,6 +245,16 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     },
     verbose: raw.verbose ?? false,
   };
+}
+
+/** An output file, checked before the run rather than after it: its directory exists and it is not one. */
+function writablePath(value: string | undefined, cwd: string, input: string): string | undefined {
+  if (!value) return undefined;
+  const path = resolve(cwd, value);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UserError(`--${input} ${value} is a directory, not a file`, { input });
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--${input} ${value}: directory ${dirname(value)} does not exist`, { input });
+  return path;
 }
 
 /** A path with a slash is relative to where it was given (the shell's directory for a flag, the project's for

@@ -30,7 +30,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     version: REPORT_VERSION,
     tool: { name: 'alembic-preflight', version: TOOL_VERSION },
     mode: config.mode,
-    projectDir: relative(config.cwd, config.projectDir) || '.',
+    projectDir: shownPath(config.cwd, config.projectDir),
     status: 'passed',
     startedAt: new Date(started).toISOString(),
     durationMs: 0,
@@ -143,6 +143,12 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
   report.durationMs = Date.now() - started;
   report.status = report.error ? 'error' : failsOn(report, config) ? 'failed' : 'passed';
   return report;
+}
+
+/** The project directory as the user would type it from where they are: relative below, absolute elsewhere. */
+function shownPath(cwd: string, dir: string): string {
+  const rel = relative(cwd, dir);
+  return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
 }
 
 /** A driver error that the user can fix (config, env.py, a migration file, a refused URL) is a user error;

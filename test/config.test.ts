@@ -75,6 +75,8 @@ test('bad input names the file or the input at fault', async () => {
   await bad({ dir: project(), config: 'missing.ini' }, /missing\.ini does not exist/);
   await bad({ dir: join(tmpdir(), 'does-not-exist-preflight') }, /does not exist/);
   await bad({ dir: project(), command: 'drift' }, /live database URL/);
+  await bad({ dir: project(), output: '/no/such/dir/report.json' }, /--output .*does not exist/);
+  await bad({ dir: project(), sarif: tmpdir() }, /--sarif .* is a directory/);
   await bad({ dir: project(), command: 'drift', databaseUrl: 'sqlite:////tmp/x.db' }, /must be a postgresql:\/\/ URL/);
   await bad({ dir: project(), command: 'drift', databaseUrl: 'postgresql://u@h/db', database: 'sqlite' }, /not sqlite/);
 });

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { EOL } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { resolveConfig, type PullRequestScope } from '../config.ts';
+import { interruptedBy } from '../database/cleanup.ts';
 import { describeError, UserError } from '../errors.ts';
 import { createClient, parseRepository, type RepoRef } from '../github/client.ts';
 import { DRIFT_LABEL, syncDriftIssue } from '../github/drift-issue.ts';
@@ -203,6 +204,8 @@ export async function run(): Promise<void> {
       core.endGroup();
     }
 
+    // Cancelled (SIGINT/SIGTERM): the cleanup handler is ending the process; post nothing half-true.
+    if (interruptedBy()) return;
     writeFile(reportPath, renderJson(report));
     writeFile(sarifPath, `${JSON.stringify(renderSarif(report, { pathPrefix: projectKey }), null, 2)}\n`);
     if (inputs.annotations) {

@@ -33,6 +33,19 @@ export function analyseGraph(graph: GraphResult, isNew: (file: string) => boolea
     });
   }
 
+  // A file that does not load takes its revision out of the graph, so its children would look dangling and the
+  // graph split: those would be echoes of the one real problem. Report the load errors alone.
+  if (graph.loadErrors.length) {
+    return {
+      result: { id: 'graph', status: 'failed', durationMs: Date.now() - started, findings },
+      revisions: [],
+      order: null,
+      heads: [],
+      bases: [],
+      byId: new Map(graph.revisions.map((r) => [r.revision, r])),
+    };
+  }
+
   const byId = new Map<string, RevisionRecord>();
   const duplicates = new Map<string, RevisionRecord[]>();
   for (const r of graph.revisions) {

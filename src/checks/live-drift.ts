@@ -149,8 +149,11 @@ export function liveDriftResult(
 ): CheckResult {
   const findings = [...status.findings];
   if (expected) {
-    for (const change of diffSnapshots(withoutGrants(expected), withoutGrants(live))) {
-      if (isIgnored(change, cfg)) continue;
+    const changes = diffSnapshots(withoutGrants(expected), withoutGrants(live)).filter((c) => !isIgnored(c, cfg));
+    // A table added or dropped by hand is one finding, not one more per column, index and constraint on it.
+    const wholeTables = new Set(changes.filter((c) => c.kind === 'table' && c.change !== 'changed').map((c) => c.key));
+    for (const change of changes) {
+      if (change.kind !== 'table' && wholeTables.has(change.key.split('.').slice(0, 2).join('.'))) continue;
       findings.push({
         code: `live-drift/${change.kind}-${change.change}`,
         severity: 'error',

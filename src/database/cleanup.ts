@@ -74,6 +74,14 @@ function disposeAllSync(): void {
 
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
+let signalled: NodeJS.Signals | null = null;
+
+/** The signal that is ending this run, if any: what the run still produces then (a failure caused by its own
+ * database going away) must not be reported as a result. */
+export function interruptedBy(): NodeJS.Signals | null {
+  return signalled;
+}
+
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
@@ -86,6 +94,7 @@ function installHandlers(): void {
         process.exit(SIGNAL_EXIT[signal]);
       }
       interrupted = true;
+      signalled = signal;
       const hard = setTimeout(() => {
         log('cleanup: took too long, killing what is left');
         disposeAllSync();

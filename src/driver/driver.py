@@ -87,8 +87,9 @@ def send(obj):
 _STARTED = time.perf_counter()
 try:
     import sqlalchemy  # noqa: E402
-    from sqlalchemy import event  # noqa: E402
+    from sqlalchemy import bindparam, event  # noqa: E402
     from sqlalchemy.engine import Engine  # noqa: E402
+    from sqlalchemy.sql.elements import TextClause  # noqa: E402
     from sqlalchemy.engine import url as sa_url  # noqa: E402
     import sqlalchemy.engine.create  # noqa: E402,F401
     import alembic  # noqa: E402
@@ -671,10 +672,18 @@ class Recorder(object):
 RECORDER = Recorder()
 
 
-def compile_sql(construct, dialect):
+def compile_sql(construct, dialect, params=None):
     try:
         if isinstance(construct, str):
             return construct.strip()
+        if params and isinstance(construct, TextClause):
+            # Values given at execute() time, shown in the SQL rather than NULL: typed from the value, since
+            # text() binds have no type to render a literal with.
+            try:
+                names = set(construct._bindparams)
+                construct = construct.bindparams(*[bindparam(k, v) for k, v in params.items() if k in names])
+            except Exception:
+                pass
         if not isinstance(construct, DDLElement):
             try:
                 return str(construct.compile(dialect=dialect, compile_kwargs={"literal_binds": True})).strip()
@@ -686,6 +695,16 @@ def compile_sql(construct, dialect):
             return str(construct).strip()
         except Exception:
             return "<statement that could not be compiled: %s>" % type(construct).__name__
+
+
+def _single_param_set(rest):
+    """The one dict of values an execute() got (before_execute's multiparams/params), or None for executemany."""
+    for arg in rest[:2]:
+        if isinstance(arg, dict) and arg:
+            return arg
+        if isinstance(arg, (list, tuple)) and len(arg) == 1 and isinstance(arg[0], dict):
+            return arg[0]
+    return None
 
 
 def _is_postgres(dialect):
@@ -813,7 +832,7 @@ def install_hooks():
         frame = innermost_frame(("version",), sys._getframe(1))
         if frame is None and not isinstance(clauseelement, DDLElement):
             return
-        stmt = rec.new_statement(compile_sql(clauseelement, conn.dialect))
+        stmt = rec.new_statement(compile_sql(clauseelement, conn.dialect, _single_param_set(rest)))
         before = rec.facts_before(conn) if rec.facts and _is_postgres(conn.dialect) else None
         rec.open_events.append((clauseelement, stmt, before, time.perf_counter()))
         rec.failed_statement = {"sql": stmt["sql"], "origin": stmt}

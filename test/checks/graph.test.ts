@@ -86,3 +86,13 @@ test('PR revisions come after every base-branch revision they do not depend on',
   );
   assert.deepEqual(g.order, ['a', 'b', 'n', 'm']);
 });
+
+test('a migration that does not load is reported alone, not echoed as dangling children and extra heads', () => {
+  const g = analyseGraph({
+    revisions: [rev('a'), rev('c', ['b'])],
+    loadErrors: [{ kind: 'load', message: "SyntaxError: '(' was never closed", file: 'versions/b.py', line: 25 }],
+  });
+  assert.deepEqual(g.result.findings.map((f) => f.code), ['graph/load-error']);
+  assert.equal(g.result.findings[0]!.line, 25);
+  assert.equal(g.order, null);
+});
