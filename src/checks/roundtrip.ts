@@ -41,6 +41,9 @@ export async function runRoundtrip(
   }
 
   const target = roundtripFloor(opts.order, opts.byId, opts.floor) ?? 'base';
+  if (opts.heads.length === 1 && target === opts.heads[0]) {
+    return { id: 'roundtrip', status: 'skipped', reason: `nothing to go down to: the head ${target} is itself irreversible or the configured floor`, durationMs: 0, findings };
+  }
   // `alembic downgrade X` keeps every revision that does not depend on X, other branches included; the walk's
   // snapshot at X has only what came before X in its order. Compare only when the two are the same set.
   const comparable = target === 'base' || sameSet(revisionsKeptBy(target, opts.byId), opts.order.slice(0, opts.order.indexOf(target) + 1));
