@@ -16,7 +16,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-CC3UYOFX.js";
+} from "./chunk-QL3GLWQT.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts

@@ -150,6 +150,7 @@ class Project(object):
         self.version_prefixes = ()  # absolute and real forms with a trailing separator, for stack matching
         self.recursive = False
         self.env_py = None
+        self.env_source = ""
         self.url = None  # the throwaway URL (string), once configured
         self.env_vars = []
         self.version_table = ("alembic_version", None)
@@ -419,6 +420,11 @@ def _refuse(masked, site, created_at):
                "which alembic-preflight points at its throwaway database" % (masked, why, where, setting))
     if created_at and site and created_at != site:
         message += " (the engine was created at %s:%s)" % created_at
+    # env.py often reads its own variable name: say which flag would have pointed it at us.
+    unset = [n for n in _ENV_REF.findall(PROJECT.env_source or "") if n not in vars_]
+    if unset:
+        message += "; env.py reads %s: pass --env-vars %s (the env-vars input in the Action)" % (
+            " / ".join("$" + n for n in unset), ",".join(vars_ + unset))
     payload = {"kind": "refused", "message": message, "file": file_, "line": line,
                "traceback": "".join(traceback.format_stack(limit=25))}
     if GUARD["tripped"] is None:
@@ -1004,7 +1010,10 @@ def do_inspect(params):
         script = ScriptDirectory.from_config(cfg)
     except CommandError as e:
         message = str(e)
-        if "script_location" in message:
+        if ini is not None and not cfg.file_config.has_section(section):
+            message = "%s has no [%s] section (it has: %s); pick one with -n / the name input" % (
+                config_name, section, ", ".join("[%s]" % x for x in cfg.file_config.sections()) or "none")
+        elif "script_location" in message:
             sources = [x for x in (rel(ini) if ini else None, "[tool.alembic] in pyproject.toml" if toml else None) if x]
             message = "%s: no `script_location` in the [%s] section%s" % (
                 config_name, section, (" (looked in %s)" % ", ".join(sources)) if len(sources) > 1 else "")
@@ -1038,6 +1047,7 @@ def do_inspect(params):
     PROJECT.version_prefixes = tuple(sorted(prefixes))
     PROJECT.recursive = bool(getattr(script, "recursive_version_locations", False))
     PROJECT.env_py = env_py
+    PROJECT.env_source = env_source
     _file_kind_cache.clear()
 
     return {
@@ -1118,9 +1128,10 @@ def _migration_files():
     return sorted(files, key=lambda p: rel(p))
 
 
-def _downgrade_shape(tree):
+def _function_shape(tree, name):
+    """'pass' (empty, docstring only), 'raises' (a lone raise), 'ok', or None when the function is missing."""
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "downgrade":
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
             body = list(node.body)
             if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
                     and isinstance(body[0].value.value, str):
@@ -1133,6 +1144,14 @@ def _downgrade_shape(tree):
                 return "raises", node.lineno
             return "ok", node.lineno
     return None, None
+
+
+def _downgrade_shape(tree):
+    shape, line = _function_shape(tree, "downgrade")
+    # An empty downgrade undoes an empty upgrade exactly (a merge point, a placeholder revision).
+    if shape == "pass" and _function_shape(tree, "upgrade")[0] == "pass":
+        return "ok", line
+    return shape, line
 
 
 def _revision_line(tree):

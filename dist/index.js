@@ -17,7 +17,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-CC3UYOFX.js";
+} from "./chunk-QL3GLWQT.js";
 import {
   __commonJS,
   __require,
