@@ -5,22 +5,26 @@ import {
   TOOL_VERSION,
   UserError,
   addSecret,
+  changedMigrations,
   describeError,
   exitCodeFor,
   interruptedBy,
+  pullRequestScope,
   readReport,
   redact,
   renderJson,
   renderMarkdown,
   renderSarif,
   renderText,
+  resolveCommit,
   resolveConfig,
   runPipeline
-} from "./chunk-QL3GLWQT.js";
+} from "./chunk-H2K2L74P.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 
 // node_modules/commander/lib/error.js
 var CommanderError = class extends Error {
@@ -3436,16 +3440,22 @@ function toRaw(command, dir, o) {
     verbose: o.verbose === true
   };
 }
-async function run(raw) {
+async function run(raw, base) {
   addSecret(raw.databaseUrl);
   if (raw.database?.includes("://")) addSecret(raw.database);
-  const config = await resolveConfig(raw);
   const isTty = process.stderr.isTTY;
   const log = (line) => {
-    if (line.startsWith("  | ") && !config.verbose) return;
+    if (line.startsWith("  | ") && !raw.verbose) return;
     process.stderr.write(`${isTty ? "\x1B[2m" : ""}${redact(line)}${isTty ? "\x1B[0m" : ""}
 `);
   };
+  if (base) {
+    const projectDir = resolve(raw.dir ?? ".");
+    const baseSha = await resolveCommit(projectDir, base);
+    const changes = await changedMigrations({ projectDir, baseRef: base, baseSha, log });
+    raw = { ...raw, mode: "pr", pr: pullRequestScope(changes, base, baseSha) };
+  }
+  const config = await resolveConfig(raw);
   const report = await runPipeline(config, { log });
   const signal = interruptedBy();
   if (signal) {
@@ -3474,8 +3484,8 @@ async function main(argv) {
   const program2 = new Command("alembic-preflight").description("Checks Alembic migrations before they reach production.").version(TOOL_VERSION).exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   commonOptions(
     program2.command("check").description("revision graph, upgrade, round trip, stairway, drift and lint on a throwaway database").argument("[dir]", "directory holding alembic.ini", ".")
-  ).option("--database <db>", "auto, sqlite, postgres-local, postgres-docker, or a PostgreSQL server URL to create a throwaway database in").option("--postgres-version <major>", "PostgreSQL major version for postgres-local / postgres-docker").option("--postgres-image <image>", "Docker image for postgres-docker").option("--checks <list>", "comma-separated checks: graph,upgrade,roundtrip,stairway,drift,models-registered,lint").option("--min-downgrade-revision <rev>", "do not downgrade this revision or any before it").addOption(new Option("--stairway-scope <scope>", "stairway over all revisions or only new ones (PR mode)").choices(["all", "new"])).action(async (dir, opts) => {
-    exitCode = await run(toRaw("check", dir, opts));
+  ).option("--database <db>", "auto, sqlite, postgres-local, postgres-docker, or a PostgreSQL server URL to create a throwaway database in").option("--postgres-version <major>", "PostgreSQL major version for postgres-local / postgres-docker").option("--postgres-image <image>", "Docker image for postgres-docker").option("--checks <list>", "comma-separated checks: graph,upgrade,roundtrip,stairway,drift,models-registered,lint").option("--min-downgrade-revision <rev>", "do not downgrade this revision or any before it").addOption(new Option("--stairway-scope <scope>", "stairway over all revisions or only new ones (PR mode)").choices(["all", "new"])).option("--base <ref>", "PR mode: check this branch against the base branch or commit, as the Action does on a pull request").action(async (dir, opts) => {
+    exitCode = await run(toRaw("check", dir, opts), opts.base);
   });
   commonOptions(
     program2.command("drift").description("compare a live database (read-only) with what its migrations say it should be").argument("[dir]", "directory holding alembic.ini", ".")

@@ -2,11 +2,13 @@ import { createRequire as __preflightCreateRequire } from 'node:module'; const r
 import {
   UserError,
   addSecret,
+  changedMigrations,
   codeBlock,
   commentMarker,
   countsPhrase,
   describeError,
   interruptedBy,
+  pullRequestScope,
   rankedFindings,
   readReport,
   redact,
@@ -17,7 +19,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-QL3GLWQT.js";
+} from "./chunk-H2K2L74P.js";
 import {
   __commonJS,
   __require,
@@ -11102,7 +11104,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify2 } = __require("node:util");
+    var { promisify } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11142,7 +11144,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify2(this[kOriginalClose])();
+        await promisify(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11155,7 +11157,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify2 } = __require("node:util");
+    var { promisify } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11195,7 +11197,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify2(this[kOriginalClose])();
+        await promisify(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -24721,142 +24723,6 @@ async function upsertStickyComment(client, target, marker, body) {
   }
 }
 
-// src/pr/changed-migrations.ts
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-var run = promisify(execFile);
-async function git(cwd, args) {
-  const { stdout } = await run("git", args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" });
-  return stdout;
-}
-async function gitOk(cwd, args) {
-  try {
-    return (await git(cwd, args)).trim();
-  } catch (error2) {
-    if (typeof error2.code === "number") return null;
-    throw error2;
-  }
-}
-async function hasCommit(cwd, rev) {
-  return await gitOk(cwd, ["cat-file", "-e", `${rev}^{commit}`]) !== null;
-}
-function gitError(what, error2) {
-  const stderr = String(error2.stderr ?? error2.message).trim();
-  return new UserError(`${what}: ${stderr.split("\n").slice(-3).join(" ")}`, { input: "mode" });
-}
-var REVISION_LINE = /^revision\s*(?::[^=\n]+)?=\s*\S/m;
-var DOWN_REVISION_LINE = /^down_revision\s*(?::[^=\n]+)?=\s*\S/m;
-function looksLikeMigration(source) {
-  return REVISION_LINE.test(source) && DOWN_REVISION_LINE.test(source);
-}
-async function contentAt(cwd, rev, path) {
-  return await gitOk(cwd, ["show", `${rev}:./${path}`]) ?? "";
-}
-async function ensureMergeBase(cwd, base, head, req, refspecs) {
-  const log2 = req.log ?? (() => {
-  });
-  const remote = req.remote ?? "origin";
-  let mergeBase = await gitOk(cwd, ["merge-base", base, head]);
-  if (mergeBase) return mergeBase;
-  const shallow = await gitOk(cwd, ["rev-parse", "--is-shallow-repository"]) === "true";
-  if (shallow) {
-    for (const depth of req.depths ?? [10, 100, 1e3]) {
-      log2(`git: no merge base yet, deepening by ${depth}`);
-      try {
-        await git(cwd, ["fetch", "--no-tags", `--deepen=${depth}`, remote, ...refspecs, head]);
-      } catch (error2) {
-        throw gitError(`cannot deepen the clone to find where the pull request branched from ${req.baseRef}`, error2);
-      }
-      mergeBase = await gitOk(cwd, ["merge-base", base, head]);
-      if (mergeBase) return mergeBase;
-    }
-    if (await gitOk(cwd, ["rev-parse", "--is-shallow-repository"]) === "true") {
-      log2("git: still no merge base, fetching the whole history");
-      try {
-        await git(cwd, ["fetch", "--no-tags", "--unshallow", remote, ...refspecs, head]);
-      } catch (error2) {
-        throw gitError("cannot fetch the history of the pull request", error2);
-      }
-      mergeBase = await gitOk(cwd, ["merge-base", base, head]);
-      if (mergeBase) return mergeBase;
-    }
-  }
-  throw new UserError(`the pull request branch and ${req.baseRef} share no history: cannot tell which migrations it adds`, { input: "mode" });
-}
-async function changedMigrations(req) {
-  const cwd = req.projectDir;
-  const remote = req.remote ?? "origin";
-  const log2 = req.log ?? (() => {
-  });
-  if (await gitOk(cwd, ["rev-parse", "--is-inside-work-tree"]) !== "true") {
-    throw new UserError(`PR mode needs a git checkout, and ${cwd} is not in one (use actions/checkout)`, { input: "mode" });
-  }
-  const head = (await git(cwd, ["rev-parse", "HEAD"])).trim();
-  const tracking = `refs/remotes/${remote}/${req.baseRef}`;
-  const refspec = `+refs/heads/${req.baseRef}:${tracking}`;
-  let base;
-  const hasRemote = await gitOk(cwd, ["remote", "get-url", remote]) !== null;
-  if (hasRemote) {
-    log2(`git: fetching ${req.baseRef} from ${remote}`);
-    try {
-      await git(cwd, ["fetch", "--no-tags", "--depth=1", remote, refspec]);
-      base = tracking;
-    } catch (error2) {
-      log2(`git: cannot fetch ${req.baseRef}: ${String(error2.stderr ?? error2).trim()}`);
-    }
-  }
-  if (!base && req.baseSha) {
-    if (!await hasCommit(cwd, req.baseSha) && hasRemote) {
-      await gitOk(cwd, ["fetch", "--no-tags", "--depth=1", remote, req.baseSha]);
-    }
-    if (await hasCommit(cwd, req.baseSha)) base = req.baseSha;
-  }
-  if (!base && await hasCommit(cwd, tracking)) base = tracking;
-  if (!base) {
-    throw new UserError(`cannot find the base branch ${req.baseRef}${req.baseSha ? ` (${req.baseSha})` : ""} in the repository or on ${remote}`, { input: "mode" });
-  }
-  const mergeBase = await ensureMergeBase(cwd, base, head, req, base === tracking ? [refspec] : []);
-  const baseCommit = (await git(cwd, ["rev-parse", base])).trim();
-  const raw = await git(cwd, ["diff", "--name-status", "-z", "--find-renames", "--relative", mergeBase, head, "--", "."]);
-  const fields = raw.split("\0");
-  const changes = [];
-  for (let i = 0; i < fields.length - 1; ) {
-    const status = fields[i++];
-    if (status.startsWith("R") || status.startsWith("C")) {
-      const from = fields[i++];
-      changes.push({ status, from, path: fields[i++] });
-    } else {
-      changes.push({ status, path: fields[i++] });
-    }
-  }
-  const result = { base: baseCommit, head, mergeBase, added: [], modified: [], deleted: [], renamed: [] };
-  for (const c of changes) {
-    if (!c.path.endsWith(".py")) continue;
-    const kind = c.status[0];
-    if (kind === "A" || kind === "C") {
-      if (looksLikeMigration(await contentAt(cwd, head, c.path))) result.added.push(c.path);
-    } else if (kind === "M" || kind === "T") {
-      if (looksLikeMigration(await contentAt(cwd, mergeBase, c.path))) result.modified.push(c.path);
-    } else if (kind === "D") {
-      if (looksLikeMigration(await contentAt(cwd, mergeBase, c.path))) result.deleted.push(c.path);
-    } else if (kind === "R") {
-      if (!looksLikeMigration(await contentAt(cwd, mergeBase, c.from))) continue;
-      if (c.status === "R100") result.renamed.push({ from: c.from, to: c.path });
-      else result.modified.push(c.path);
-    }
-  }
-  for (const list of [result.added, result.modified, result.deleted]) list.sort();
-  return result;
-}
-function pullRequestScope(changes, baseRef, baseSha) {
-  return {
-    baseRef,
-    ...baseSha ? { baseSha } : {},
-    newFiles: changes.added,
-    modifiedFiles: [...changes.modified, ...changes.deleted].sort()
-  };
-}
-
 // src/report/annotations.ts
 import { posix } from "node:path";
 var ANNOTATIONS_PER_TYPE = 10;
@@ -25118,7 +24984,7 @@ async function publish(inputs, ctx, event) {
   if (inputs.comment) await postComment(inputs, ctx, report, projectKey, inputs.prNumber);
   setOutputs(report, workspacePath(ctx, inputs.reportFile), "");
 }
-async function run2() {
+async function run() {
   try {
     const inputs = getInputs();
     maskSecrets(inputs);
@@ -25182,5 +25048,5 @@ ${codeBlock(message2)}
 }
 
 // src/action/index.ts
-void run2();
+void run();
 /*! For license information please see index.js.LEGAL.txt */

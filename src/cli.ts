@@ -3,11 +3,13 @@
 // on a laptop exactly what the PR check runs. Exit codes: 0 passed, 1 a check failed, 2 bad input, 3 internal error.
 
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { resolveConfig, type RawOptions } from './config.ts';
 import { describeError, EXIT, exitCodeFor, UserError } from './errors.ts';
 import { interruptedBy } from './database/cleanup.ts';
 import { runPipeline } from './pipeline.ts';
+import { changedMigrations, pullRequestScope, resolveCommit } from './pr/changed-migrations.ts';
 import { addSecret, redact } from './redact.ts';
 import { readReport } from './report/json.ts';
 import { renderReport, type RenderFormat } from './report/render.ts';
@@ -53,15 +55,22 @@ function toRaw(command: 'check' | 'drift', dir: string | undefined, o: Record<st
   };
 }
 
-async function run(raw: RawOptions): Promise<number> {
+async function run(raw: RawOptions, base?: string): Promise<number> {
   addSecret(raw.databaseUrl);
   if (raw.database?.includes('://')) addSecret(raw.database);
-  const config = await resolveConfig(raw);
   const isTty = process.stderr.isTTY;
   const log = (line: string) => {
-    if (line.startsWith('  | ') && !config.verbose) return;
+    if (line.startsWith('  | ') && !raw.verbose) return;
     process.stderr.write(`${isTty ? '\x1b[2m' : ''}${redact(line)}${isTty ? '\x1b[0m' : ''}\n`);
   };
+  if (base) {
+    // PR mode on a laptop: the migrations this branch adds or edits against `base`, as the Action finds them.
+    const projectDir = resolve(raw.dir ?? '.');
+    const baseSha = await resolveCommit(projectDir, base);
+    const changes = await changedMigrations({ projectDir, baseRef: base, baseSha, log });
+    raw = { ...raw, mode: 'pr', pr: pullRequestScope(changes, base, baseSha) };
+  }
+  const config = await resolveConfig(raw);
   const report = await runPipeline(config, { log });
   // Interrupted: the cleanup handler is ending the process; whatever failed after the signal is not a result.
   const signal = interruptedBy();
@@ -105,8 +114,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--checks <list>', 'comma-separated checks: graph,upgrade,roundtrip,stairway,drift,models-registered,lint')
     .option('--min-downgrade-revision <rev>', 'do not downgrade this revision or any before it')
     .addOption(new Option('--stairway-scope <scope>', 'stairway over all revisions or only new ones (PR mode)').choices(['all', 'new']))
+    .option('--base <ref>', 'PR mode: check this branch against the base branch or commit, as the Action does on a pull request')
     .action(async (dir: string, opts: Record<string, string>) => {
-      exitCode = await run(toRaw('check', dir, opts));
+      exitCode = await run(toRaw('check', dir, opts), opts.base);
     });
 
   commonOptions(

@@ -184,3 +184,8 @@ export function pullRequestScope(changes: ChangedMigrations, baseRef: string, ba
     modifiedFiles: [...changes.modified, ...changes.deleted].sort(),
   };
 }
+
+/** A local commit for `ref` (a branch, a tag, `HEAD~3`), or undefined: lets the CLI run PR mode on a laptop. */
+export async function resolveCommit(cwd: string, ref: string): Promise<string | undefined> {
+  return (await gitOk(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])) ?? undefined;
+}
