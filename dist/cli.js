@@ -19,7 +19,7 @@ import {
   resolveCommit,
   resolveConfig,
   runPipeline
-} from "./chunk-H2K2L74P.js";
+} from "./chunk-E5DCTCLB.js";
 import "./chunk-4MBYMSIQ.js";
 
 // src/cli.ts

@@ -19,7 +19,7 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-H2K2L74P.js";
+} from "./chunk-E5DCTCLB.js";
 import {
   __commonJS,
   __require,

@@ -56,10 +56,9 @@ export interface WalkResult {
   head?: SchemaSnapshot;
 }
 
-/** A downgrade that is `pass`, raises or is missing cannot undo anything; a merge revision's `pass` is right,
- * since a merge changes no schema. */
+/** A downgrade that is `pass`, raises or is missing cannot undo anything. The driver already calls an empty
+ * downgrade of an empty upgrade (a merge point) reversible, since it sees both functions. */
 export function isIrreversible(record: RevisionRecord): boolean {
-  if (record.downgrade === 'pass' && record.downRevisions.length > 1) return false;
   return record.downgrade !== 'ok';
 }
 
