@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createRequire as __preflightCreateRequire } from 'node:module'; const require = __preflightCreateRequire(import.meta.url);
+import { createRequire as __preflightCreateRequire } from 'node:module'; import { fileURLToPath as __preflightFileURLToPath } from 'node:url'; import { dirname as __preflightDirname } from 'node:path'; const require = __preflightCreateRequire(import.meta.url); const __filename = __preflightFileURLToPath(import.meta.url); const __dirname = __preflightDirname(__filename);
 import {
   EXIT,
   TOOL_VERSION,
@@ -19,8 +19,8 @@ import {
   resolveCommit,
   resolveConfig,
   runPipeline
-} from "./chunk-E5DCTCLB.js";
-import "./chunk-4MBYMSIQ.js";
+} from "./chunk-5A7XP27A.js";
+import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-import { createRequire as __preflightCreateRequire } from 'node:module'; const require = __preflightCreateRequire(import.meta.url);
+import { createRequire as __preflightCreateRequire } from 'node:module'; import { fileURLToPath as __preflightFileURLToPath } from 'node:url'; import { dirname as __preflightDirname } from 'node:path'; const require = __preflightCreateRequire(import.meta.url); const __filename = __preflightFileURLToPath(import.meta.url); const __dirname = __preflightDirname(__filename);
 import {
   UserError,
   addSecret,
@@ -19,12 +19,12 @@ import {
   renderText,
   resolveConfig,
   runPipeline
-} from "./chunk-E5DCTCLB.js";
+} from "./chunk-5A7XP27A.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-4MBYMSIQ.js";
+} from "./chunk-GDJZYO7E.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -16,8 +16,18 @@ await build({
   target: 'node20',
   // Chunks sit beside the entry points: code in them finds driver.py next to itself, as src/driver/client.ts does.
   chunkNames: '[name]-[hash]',
-  // Bundled CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
-  banner: { js: "import { createRequire as __preflightCreateRequire } from 'node:module'; const require = __preflightCreateRequire(import.meta.url);" },
+  // Bundled CommonJS dependencies call require() for Node built-ins and read __dirname/__filename (ssh2, loaded by
+  // testcontainers): give every ESM output file the CommonJS module globals, pointing at the file itself.
+  banner: {
+    js: [
+      "import { createRequire as __preflightCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __preflightFileURLToPath } from 'node:url';",
+      "import { dirname as __preflightDirname } from 'node:path';",
+      'const require = __preflightCreateRequire(import.meta.url);',
+      'const __filename = __preflightFileURLToPath(import.meta.url);',
+      'const __dirname = __preflightDirname(__filename);',
+    ].join(' '),
+  },
   // Native add-ons that ssh2 (via testcontainers) loads inside try/catch: absent is fine, it falls back to JS.
   external: ['cpu-features', '*.node'],
   legalComments: 'linked',

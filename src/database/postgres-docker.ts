@@ -8,6 +8,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { registerDisposable } from './cleanup.ts';
+import { loadTestcontainers } from './testcontainers-module.ts';
 import { WorkingDatabase, connectClient, type ConnectionTarget } from './postgres-working-database.ts';
 import type { ProvisionSpec, ThrowawayDatabase } from './provider.ts';
 
@@ -48,7 +49,7 @@ function pingSocket(socketPath: string): Promise<boolean> {
 }
 
 async function askTestcontainers(): Promise<boolean> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
+  const { getContainerRuntimeClient } = await loadTestcontainers();
   const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000).unref());
   const found = getContainerRuntimeClient().then(
     () => true,
@@ -77,7 +78,7 @@ export async function provisionPostgresDocker(spec: ProvisionSpec): Promise<Thro
   const image = dockerImage(spec);
   const started = performance.now();
   // Loaded only here: importing testcontainers costs about half a second.
-  const { GenericContainer, Wait } = await import('testcontainers');
+  const { GenericContainer, Wait } = await loadTestcontainers();
   const password = randomBytes(18).toString('base64url');
   const command = ['postgres'];
   for (const setting of THROWAWAY_SETTINGS) command.push('-c', setting);

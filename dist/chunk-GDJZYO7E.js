@@ -1,4 +1,4 @@
-import { createRequire as __preflightCreateRequire } from 'node:module'; const require = __preflightCreateRequire(import.meta.url);
+import { createRequire as __preflightCreateRequire } from 'node:module'; import { fileURLToPath as __preflightFileURLToPath } from 'node:url'; import { dirname as __preflightDirname } from 'node:path'; const require = __preflightCreateRequire(import.meta.url); const __filename = __preflightFileURLToPath(import.meta.url); const __dirname = __preflightDirname(__filename);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
