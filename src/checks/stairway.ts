@@ -21,7 +21,7 @@ export function stairwayResult(walk: WalkResult, byId: Map<string, RevisionRecor
     const at = { revision: r.revision, file: record.file, line: record.downgradeLine ?? record.line ?? undefined };
     if (r.stairway === 'checked') checked++;
     if (r.stairway === 'irreversible') {
-      const how = record.downgrade === 'pass' ? 'is `pass`' : record.downgrade === 'raises' ? 'raises NotImplementedError' : 'is missing';
+      const how = record.downgrade === 'raises' ? 'only raises an exception' : 'is missing';
       findings.push({
         code: 'stairway/irreversible',
         severity: 'warning',

@@ -56,10 +56,10 @@ export interface WalkResult {
   head?: SchemaSnapshot;
 }
 
-/** A downgrade that is `pass`, raises or is missing cannot undo anything. The driver already calls an empty
- * downgrade of an empty upgrade (a merge point) reversible, since it sees both functions. */
+/** Only a downgrade that raises (NotImplementedError) or is missing cannot run. A `pass` downgrade runs like any
+ * other (a data backfill or a merge point has nothing to undo): the snapshots judge what it leaves behind. */
 export function isIrreversible(record: RevisionRecord): boolean {
-  return record.downgrade !== 'ok';
+  return record.downgrade === 'raises' || record.downgrade === 'missing';
 }
 
 export function driverErrorPayload(error: unknown): DriverErrorPayload {

@@ -4,6 +4,11 @@
 import { hintWithCode } from '../hint-text.ts';
 import type { Rule } from '../types.ts';
 
+/** DDL, as opposed to data statements (INSERT/UPDATE/DELETE/SELECT) and session settings. */
+function isSchemaChange(sql: string): boolean {
+  return /^\s*(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE|TRUNCATE|RENAME)\b/i.test(sql.replace(/^(\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/))*/, ''));
+}
+
 export const irreversibleDowngrade: Rule = {
   id: 'irreversible-downgrade',
   title: 'Downgrade is empty or not implemented',
@@ -22,9 +27,10 @@ def downgrade():  # preflight: ignore[irreversible-downgrade] merges duplicate r
   ),
   check(ctx, report) {
     if (ctx.downgrade === 'ok') return;
+    if (ctx.downgrade === 'pass' && !ctx.statements.some((s) => !s.bookkeeping && isSchemaChange(s.sql))) return;
     const message =
       ctx.downgrade === 'pass'
-        ? "This revision's downgrade() is empty (`pass`): rolling back leaves its changes in place while alembic_version moves back."
+        ? "This revision's downgrade() is empty (`pass`) but its upgrade changes the schema: rolling back leaves those changes in place while alembic_version moves back."
         : ctx.downgrade === 'raises'
           ? "This revision's downgrade() raises NotImplementedError: it cannot be rolled back."
           : 'This revision has no downgrade(): it cannot be rolled back.';
