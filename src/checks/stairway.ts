@@ -60,3 +60,29 @@ export function stairwayResult(walk: WalkResult, byId: Map<string, RevisionRecor
     findings,
   };
 }
+
+/**
+ * The round trip without the leftovers the stairway already names, revision by revision: a round-trip finding
+ * whose every difference is one the stairway found is the same root cause, said once (by the stairway).
+ */
+export function withoutStairwayCauses(roundtrip: CheckResult, stairway: CheckResult | null): CheckResult {
+  if (!stairway) return roundtrip;
+  const named = new Set(stairway.findings.filter((f) => f.code === 'stairway/downgrade-leaves-trace').flatMap((f) => f.details ?? []));
+  const failedAt = new Set(stairway.findings
+    .filter((f) => f.code === 'stairway/downgrade-failed' || f.code === 'stairway/reupgrade-failed')
+    .map((f) => f.revision));
+  const kept = roundtrip.findings.filter((f) => {
+    if (f.code === 'roundtrip/downgrade-leaves-trace') return !(f.details ?? []).every((d) => named.has(d));
+    if (f.code === 'roundtrip/downgrade-failed' || f.code === 'roundtrip/upgrade-failed') return !(f.revision && failedAt.has(f.revision));
+    return true;
+  });
+  if (kept.length === roundtrip.findings.length) return roundtrip;
+  const dropped = roundtrip.findings.length - kept.length;
+  const note = `${dropped} finding${dropped === 1 ? '' : 's'} left to the stairway, which names the revision at fault`;
+  return {
+    ...roundtrip,
+    findings: kept,
+    status: roundtrip.status === 'failed' && !kept.some((f) => f.severity === 'error') ? 'passed' : roundtrip.status,
+    reason: roundtrip.reason ? `${roundtrip.reason}; ${note}` : note,
+  };
+}

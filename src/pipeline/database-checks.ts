@@ -11,7 +11,9 @@ import { lintCheck } from '../checks/lint.ts';
 import { modelsRegisteredResult } from '../checks/models-registered.ts';
 import { collectOfflineSql } from '../checks/offline-sql.ts';
 import { roundtripFloor, runRoundtrip } from '../checks/roundtrip.ts';
-import { stairwayResult } from '../checks/stairway.ts';
+import { stairwayResult, withoutStairwayCauses } from '../checks/stairway.ts';
+import { applyFindingIgnores, DirectiveCache } from '../checks/finding-ignores.ts';
+import type { Finding } from '../report/model.ts';
 import { upgradeResult } from '../checks/upgrade.ts';
 import { walkMigrations } from '../checks/walk.ts';
 import { guardCheck, type PipelineRun } from './run.ts';
@@ -44,7 +46,10 @@ export async function runDatabaseChecks(
   });
   const walkMs = Date.now() - walkStarted;
   if (wants('upgrade')) report.checks.push(upgradeResult(walk, graph.byId, walkMs));
-  if (wants('stairway')) report.checks.push(stairwayResult(walk, graph.byId, walkMs));
+  const directives = new DirectiveCache(config.projectDir);
+  const downgradeLine = (f: Finding) => [f.revision ? graph.byId.get(f.revision)?.downgradeLine ?? undefined : undefined];
+  const stairwayChecked = wants('stairway') ? stairwayResult(walk, graph.byId, walkMs) : null;
+  if (stairwayChecked) report.checks.push(applyFindingIgnores(stairwayChecked, directives, downgradeLine));
   // env.py reaching for another database, or not loading at all, is a broken project, not a failed check.
   const broken = walk.revisions.find((r) => r.upgradeError && ['refused', 'config'].includes(r.upgradeError.kind))?.upgradeError;
   if (broken) throw new UserError(broken.message, { file: broken.file, line: broken.line, revision: broken.revision }, broken.traceback);
@@ -68,7 +73,9 @@ export async function runDatabaseChecks(
   if (wants('roundtrip')) {
     log('round trip: head → base → head');
     await guardCheck(run, 'roundtrip', async () => {
-      report.checks.push(await runRoundtrip(driver, db, walk, { order, byId: graph.byId, floor: config.minDowngradeRevision, heads: graph.heads }));
+      const roundtrip = await runRoundtrip(driver, db, walk, { order, byId: graph.byId, floor: config.minDowngradeRevision, heads: graph.heads });
+      // What the stairway already pinned on a revision (reported or ignored there) is not reported twice.
+      report.checks.push(withoutStairwayCauses(roundtrip, stairwayChecked));
     });
   }
   if (walk.head && config.mode === 'pr') {

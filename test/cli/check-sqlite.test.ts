@@ -1,6 +1,6 @@
 // The real CLI on the fixtures with SQLite throwaway databases: graph, upgrade, stairway, round trip, exit codes.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -137,4 +137,21 @@ test('bad input: unknown check and missing directory exit 2 with the input named
   const b = await runCli(['check', join(tmpdir(), 'no-such-project-dir')]);
   assert.equal(b.code, 2);
   assert.match(b.stderr, /does not exist/);
+});
+
+test('stairway findings can be ignored with a reason on the def downgrade line, as lint findings can', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-ignore-'));
+  try {
+    cpSync(fixture('irreversible'), dir, { recursive: true });
+    const file = join(dir, 'migrations', 'versions', '5050ce1b399f_add_last_seen.py');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('def downgrade():', 'def downgrade():  # preflight: ignore[stairway] the column stays on purpose'));
+    const run = await runCli(['check', dir, '--database', 'sqlite', '--python', venvPython(), '--format', 'json']);
+    const stairway = check(run.report!, 'stairway');
+    assert.deepEqual(stairway.findings.filter((f) => f.revision === '5050ce1b399f'), []);
+    assert.match(stairway.reason ?? '', /ignored by preflight: ignore \(.*the column stays on purpose/);
+    assert.deepEqual(check(run.report!, 'lint').findings.filter((f) => f.code === 'unused-ignore'), [], 'lint leaves stairway ids alone');
+    assert.equal(run.code, 0, run.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
