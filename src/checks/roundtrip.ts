@@ -58,7 +58,7 @@ export async function runRoundtrip(
     return done();
   }
   const low = await db.snapshot();
-  const trace = comparable ? diffSnapshots(expected, low) : [];
+  const trace = comparable ? diffSnapshots(expected, low, { compare: 'storage' }) : [];
   if (trace.length) {
     findings.push({
       code: 'roundtrip/downgrade-leaves-trace',
@@ -75,7 +75,7 @@ export async function runRoundtrip(
     return done();
   }
   const again = await db.snapshot();
-  const differs = diffSnapshots(walk.head, again);
+  const differs = diffSnapshots(walk.head, again, { compare: 'storage' });
   if (differs.length) {
     findings.push({
       code: 'roundtrip/schema-differs',

@@ -115,7 +115,7 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
       walk.downgrade = item.downgrade;
       if (item.trace) {
         // Digests differ; the objects may still be equal (e.g. a re-added column at another position).
-        const trace = diffSnapshots(toSnapshot(item.trace.before), toSnapshot(item.trace.afterDown));
+        const trace = diffSnapshots(toSnapshot(item.trace.before), toSnapshot(item.trace.afterDown), { compare: 'storage' });
         if (trace.length) walk.trace = trace;
       }
     }
