@@ -22,8 +22,14 @@ op.add_column("users", sa.Column("plan", sa.Text(), nullable=True))
 # ... backfill in batches, then in a later migration make it NOT NULL (see set-not-null)`,
   ),
   check(ctx, report) {
+    // Tables this revision has emptied before the ADD COLUMN (DELETE without WHERE, TRUNCATE): no row to fail on.
+    const emptied = new Set<string>();
     for (const stmt of lintable(ctx)) {
+      const p = stmt.parsed;
+      if (p.kind === 'delete' && !p.where) emptied.add(p.table);
+      if (p.kind === 'truncate') for (const t of p.tables) emptied.add(t);
       for (const { table, action } of alterActions(stmt, 'add-column')) {
+        if (emptied.has(table)) continue;
         const col = action.column;
         if (!col.notNull || col.identity || col.generated) continue;
         if (col.default && !col.default.isNull) continue;

@@ -35,6 +35,7 @@ import { unparsableStatement } from './unparsable-statement.ts';
 import { uniqueWithoutUsingIndex } from './unique-without-using-index.ts';
 import { unusedIgnore } from './unused-ignore.ts';
 import { updateWithoutWhere } from './update-without-where.ts';
+import { deleteWithoutWhere } from './delete-without-where.ts';
 import { validateInSameTransaction } from './validate-in-same-transaction.ts';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -60,6 +61,7 @@ export const ALL_RULES: readonly Rule[] = [
   dropColumn,
   dropTable,
   updateWithoutWhere,
+  deleteWithoutWhere,
   unbatchedBackfill,
   mixedSchemaAndData,
   irreversibleDowngrade,

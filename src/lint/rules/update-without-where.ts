@@ -1,5 +1,5 @@
-// update-without-where: UPDATE or DELETE with no WHERE on an existing table. Every row is changed (or deleted) in
-// one statement, and all of them stay locked until the migration's transaction commits.
+// update-without-where: UPDATE with no WHERE on an existing table. Every row is changed in one statement, and all
+// of them stay locked until the migration's transaction commits. (DELETE is delete-without-where.)
 
 import { hintWithCode } from '../hint-text.ts';
 import { existingTable, lintable } from '../statement-queries.ts';
@@ -7,7 +7,7 @@ import type { Rule } from '../types.ts';
 
 export const updateWithoutWhere: Rule = {
   id: 'update-without-where',
-  title: 'UPDATE/DELETE without WHERE on an existing table',
+  title: 'UPDATE without WHERE on an existing table',
   defaultSeverity: 'warning',
   dialects: ['postgresql', 'sqlite'],
   hint: hintWithCode(
@@ -25,12 +25,11 @@ with op.get_context().autocommit_block():
   check(ctx, report) {
     for (const stmt of lintable(ctx)) {
       const p = stmt.parsed;
-      if ((p.kind !== 'update' && p.kind !== 'delete') || p.where) continue;
+      if (p.kind !== 'update' || p.where) continue;
       if (!existingTable(ctx, stmt, p.table)) continue;
-      const verb = p.kind === 'update' ? 'UPDATE' : 'DELETE';
       report({
         statement: stmt,
-        message: `${verb} on ${p.table} has no WHERE: it ${p.kind === 'update' ? 'changes' : 'deletes'} every row in one statement, and all of them stay locked until the migration commits.`,
+        message: `UPDATE on ${p.table} has no WHERE: it changes every row in one statement, and all of them stay locked until the migration commits.`,
       });
     }
   },
