@@ -1,12 +1,18 @@
 // The Markdown reporter: the sticky PR comment (one per Alembic project, found again by its hidden marker) and the
 // job summary. Pure: report → string. Hostile text cannot break out of its block, and the output always fits.
+// No timings: the same result renders the same bytes, so a re-run does not edit the comment.
 
-import { describeChange, type SchemaChange } from '../schema/diff.ts';
-import { codeBlock, commentMarker, escapeInline, escapeParagraph, htmlLine, inlineCode, clip, escapeCell } from './markdown-escape.ts';
-import type { CheckId, CheckResult, Finding, MigrationSql, Report, RevisionInfo, Severity } from './model.ts';
-import { findStatement, splitStatements } from './sql-statements.ts';
+import { commitUrl, markdownUrl, type CommentLinks } from './links.ts';
+import { clip, commentMarker, escapeCell, escapeInline, htmlLine, inlineCode } from './markdown-escape.ts';
+import { actionNeeded, findingList, type FindingContext } from './markdown-findings.ts';
+import { HintBook } from './markdown-hint.ts';
+import { revisionSection } from './markdown-revisions.ts';
+import { schemaSection } from './markdown-schema.ts';
+import type { CheckId, CheckResult, Finding, Report, Severity } from './model.ts';
 import { CHECK_DISPLAY_ORDER, CHECK_TITLE, rankedFindings } from './ranking.ts';
-import { countsOf, countsPhrase, formatDuration } from './wording.ts';
+import { countsOf, countsPhrase } from './wording.ts';
+
+export { renderHint } from './markdown-hint.ts';
 
 /** GitHub refuses issue and PR comments longer than this. */
 export const COMMENT_LIMIT = 65_536;
@@ -22,6 +28,8 @@ export interface MarkdownOptions {
   marker?: string | null;
   /** Where the full report is (the job summary of this run), linked when the comment had to be shortened. */
   fullReportUrl?: string;
+  /** Repository, head commit and run: files are linked at the head commit, and the footer names both. */
+  links?: CommentLinks;
   /** Size limit in UTF-8 bytes (stricter than GitHub's characters). */
   maxBytes?: number;
   /** At full detail, one SQL block longer than this is cut at a statement boundary. */
@@ -36,7 +44,6 @@ export interface RenderedMarkdown {
   bytes: number;
 }
 
-const SEVERITY_ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
 const STATUS_ICON: Record<CheckResult['status'] | Report['status'], string> = {
   passed: '✅',
   failed: '❌',
@@ -47,81 +54,6 @@ const STATUS_ICON: Record<CheckResult['status'] | Report['status'], string> = {
 const MAIN_CHECKS: CheckId[] = ['graph', 'upgrade', 'roundtrip', 'stairway', 'drift', 'lint'];
 const DRIFT_CHECKS = new Set<CheckId>(['drift', 'models-registered', 'live-drift']);
 const COMPACT_FINDINGS = 30;
-const SCHEMA_ROWS = 200;
-
-function where(f: Finding): string | undefined {
-  if (!f.file) return undefined;
-  return f.line ? `${f.file}:${f.line}` : f.file;
-}
-
-/** One paragraph of hint prose: its `code spans` stay code (escaped inside <code>), the rest is escaped text. */
-function proseWithCode(text: string): string {
-  const parts: string[] = [];
-  let last = 0;
-  for (const m of text.matchAll(/(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g)) {
-    parts.push(last === 0 ? escapeParagraph(text.slice(0, m.index)) : escapeInline(text.slice(last, m.index)));
-    parts.push(inlineCode(m[2]!.trim()));
-    last = m.index! + m[0].length;
-  }
-  parts.push(last === 0 ? escapeParagraph(text) : escapeInline(text.slice(last)));
-  return parts.join('');
-}
-
-/** A fenced block for a hint: prose lines escaped, its own code blocks re-fenced so they cannot be escaped from. */
-export function renderHint(hint: string): string {
-  const out: string[] = [];
-  const lines = hint.replace(/\r\n?/g, '\n').split('\n');
-  let prose: string[] = [];
-  const flushProse = () => {
-    const text = prose.join(' ').trim();
-    if (text) out.push(proseWithCode(text));
-    prose = [];
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$/.exec(lines[i]!);
-    if (!open) {
-      if (lines[i]!.trim() === '') flushProse();
-      else prose.push(lines[i]!);
-      continue;
-    }
-    const fence = open[1]!;
-    const body: string[] = [];
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const close = lines[j]!.trim();
-      if (close.length >= fence.length && close === fence[0]!.repeat(close.length)) break;
-      body.push(lines[j]!);
-    }
-    flushProse();
-    out.push(codeBlock(body.join('\n'), open[2] || ''));
-    i = j;
-  }
-  flushProse();
-  return out.join('\n\n');
-}
-
-function indent(block: string, by: string): string {
-  return block.split('\n').map((l) => (l === '' ? l : by + l)).join('\n');
-}
-
-/** One finding as a Markdown list item; `brief` leaves out hint, details and SQL. */
-function findingItem(f: Finding, brief: boolean, showRevision = true): string {
-  const loc = where(f);
-  const head = [
-    `- ${SEVERITY_ICON[f.severity]} ${inlineCode(f.code)} ${escapeInline(f.message)}`,
-    loc ? ` · ${inlineCode(loc)}` : '',
-    showRevision && f.revision && !loc ? ` · revision ${inlineCode(f.revision)}` : '',
-  ].join('');
-  if (brief) return head;
-  const parts = [head];
-  if (f.details?.length) parts.push(indent(f.details.map((d) => `- ${escapeParagraph(d)}`).join('\n'), '  '));
-  if (f.hint) parts.push(indent(renderHint(f.hint), '  '));
-  return parts.join('\n\n');
-}
-
-function findingList(findings: Finding[], brief: boolean, showRevision = true): string {
-  return findings.map((f) => findingItem(f, brief, showRevision)).join(brief ? '\n' : '\n\n');
-}
 
 function statusCell(check: CheckResult | undefined): string {
   if (!check) return '➖ not run';
@@ -139,14 +71,19 @@ function statusTable(report: Report): string {
     const counts = check ? countsOf(check.findings) : undefined;
     const n = (s: Severity) => (counts ? String(counts[s]) : '–');
     const title = CHECK_TITLE[id] ?? escapeCell(id);
-    return `| ${title} | ${statusCell(check)} | ${n('error')} | ${n('warning')} | ${n('notice')} | ${check ? formatDuration(check.durationMs) : '–'} |`;
+    return `| ${title} | ${statusCell(check)} | ${n('error')} | ${n('warning')} | ${n('notice')} |`;
   });
-  return ['| Check | Result | Errors | Warnings | Notices | Time |', '| --- | --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+  return ['| Check | Result | Errors | Warnings | Notices |', '| --- | --- | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
-function environmentLine(report: Report): string {
+/** The last line: commit, run, tool version and what it ran on. */
+function footer(report: Report, links: CommentLinks | undefined): string {
   const env = report.environment;
-  const parts = [`${report.mode === 'pr' ? 'PR' : report.mode} mode`];
+  const parts: string[] = [];
+  if (links) parts.push(`commit [${inlineCode(links.headSha.slice(0, 7))}](${markdownUrl(commitUrl(links))})`);
+  if (links?.runUrl) parts.push(`[workflow run](${markdownUrl(links.runUrl)})`);
+  parts.push(`alembic-preflight ${htmlLine(report.tool.version)}`);
+  parts.push(`${report.mode === 'pr' ? 'PR' : report.mode} mode`);
   if (env.database) {
     const name = env.database.dialect === 'postgresql' ? 'PostgreSQL' : 'SQLite';
     parts.push(`${name} ${htmlLine(env.database.serverVersion)} (${env.database.provider})`);
@@ -154,14 +91,12 @@ function environmentLine(report: Report): string {
   if (env.alembic) parts.push(`Alembic ${htmlLine(env.alembic)}`);
   if (env.sqlalchemy) parts.push(`SQLAlchemy ${htmlLine(env.sqlalchemy)}`);
   if (env.python) parts.push(`Python ${htmlLine(env.python)}`);
-  parts.push(formatDuration(report.durationMs));
-  parts.push(`alembic-preflight ${htmlLine(report.tool.version)}`);
   return `<sub>${parts.join(' · ')}</sub>`;
 }
 
 function header(report: Report, projectKey: string): string {
   const verdict = report.status === 'passed' ? 'passed' : report.status === 'failed' ? 'failed' : 'could not finish';
-  return `### ${STATUS_ICON[report.status]} Alembic preflight ${inlineCode(clip(projectKey, 200))}: ${verdict}`;
+  return `### ${STATUS_ICON[report.status]} Alembic preflight ${inlineCode(clip(projectKey, 200))}: ${verdict} · ${countsPhrase(report.counts)}`;
 }
 
 function runError(report: Report): string | undefined {
@@ -178,108 +113,17 @@ function shownRevisions(report: Report, variant: 'comment' | 'summary', revision
   return report.migrations.map((m) => m.revision).filter((r) => revisionFindings.has(r));
 }
 
-/** SQL with the findings placed after the statements they concern; returns the findings it could not place. */
-function sqlWithFindings(sql: string, findings: Finding[], maxChars: number | null, lang: string): { markdown: string; placed: Set<Finding> } {
-  const statements = splitStatements(sql);
-  const at = new Map<number, Finding[]>();
-  const placed = new Set<Finding>();
-  for (const f of findings) {
-    if (!f.sql) continue;
-    const i = findStatement(statements, f.sql);
-    if (i === -1) continue;
-    at.set(i, [...(at.get(i) ?? []), f]);
-    placed.add(f);
-  }
-  const blocks: string[] = [];
-  let pending: string[] = [];
-  let shown = 0;
-  let cutAt = -1;
-  const flush = () => {
-    const text = pending.join('\n').replace(/^\n+|\n+$/g, '');
-    if (text.trim()) blocks.push(codeBlock(text, lang));
-    pending = [];
-  };
-  for (let i = 0; i < statements.length; i++) {
-    const text = statements[i]!.lines.join('\n');
-    if (maxChars !== null && shown > 0 && shown + text.length > maxChars) {
-      cutAt = i;
-      break;
-    }
-    shown += text.length;
-    pending.push(...statements[i]!.lines);
-    const here = at.get(i);
-    if (here) {
-      flush();
-      blocks.push(findingList(here, false, false));
-    }
-  }
-  flush();
-  if (cutAt !== -1) {
-    const rest = statements.slice(cutAt);
-    const restLines = rest.reduce((n, s) => n + s.lines.length, 0);
-    const restFindings = rest.flatMap((_, k) => at.get(cutAt + k) ?? []);
-    blocks.push(`<sub>… ${restLines} more lines of SQL not shown here (see the job summary).</sub>`);
-    if (restFindings.length) blocks.push(findingList(restFindings, false, false));
-  }
-  return { markdown: blocks.join('\n\n'), placed };
-}
-
-function revisionSection(
-  rev: string,
-  info: RevisionInfo | undefined,
-  migration: MigrationSql | undefined,
-  findings: Finding[],
-  withSql: boolean,
-  sqlBlockChars: number | null,
-  lang: string,
-): string {
-  const counts = countsOf(findings);
-  const worst = counts.error ? 'error' : counts.warning ? 'warning' : counts.notice ? 'notice' : undefined;
-  const icon = worst ? SEVERITY_ICON[worst] : '✅';
-  const title = info?.message ? ` ${htmlLine(clip(info.message, 200))}` : '';
-  const summary = `<details><summary>${icon} <code>${htmlLine(rev)}</code>${title} · ${countsPhrase(counts)}</summary>`;
-  const body: string[] = [];
-  const file = info?.file ?? migration?.file;
-  if (file) body.push(`File: ${inlineCode(file)}${info?.isMerge ? ' (merge revision)' : ''}`);
-
-  if (withSql && migration) {
-    const up = migration.upgradeSql !== null ? sqlWithFindings(migration.upgradeSql, findings, sqlBlockChars, lang) : undefined;
-    const rest = findings.filter((f) => !up?.placed.has(f));
-    const down = migration.downgradeSql !== null ? sqlWithFindings(migration.downgradeSql, rest, sqlBlockChars, lang) : undefined;
-    const unplaced = rest.filter((f) => !down?.placed.has(f));
-    if (unplaced.length) body.push(findingList(unplaced, false, false));
-    if (migration.offlineError) body.push(`Offline SQL could not be generated: ${escapeInline(clip(migration.offlineError, 1000))}`);
-    body.push(`**Upgrade SQL**\n\n${up ? up.markdown || '<sub>(no statements)</sub>' : '<sub>(not available)</sub>'}`);
-    body.push(`**Downgrade SQL**\n\n${down ? down.markdown || '<sub>(no statements)</sub>' : '<sub>(not available)</sub>'}`);
-  } else {
-    if (findings.length) body.push(findingList(findings, false, false));
-    if (migration) body.push('<sub>SQL left out to fit the size limit: see the job summary.</sub>');
-  }
-  return `${summary}\n\n${body.join('\n\n')}\n\n</details>`;
-}
-
-function schemaChangeRow(c: SchemaChange): string {
-  const sign = c.change === 'added' ? '➕ added' : c.change === 'removed' ? '➖ removed' : '✏️ changed';
-  const detail = c.change === 'changed' ? describeChange(c).split(': ').slice(1).join(': ') : '';
-  return `| ${sign} | ${escapeCell(c.kind)} | ${inlineCode(c.key)} | ${escapeCell(clip(detail, 500))} |`;
-}
-
-function schemaSection(report: Report, full: boolean): string | undefined {
-  const changes = report.schemaDiff;
-  if (!changes.length) return undefined;
-  const title = report.mode === 'pr' ? '#### Schema changes (base branch → this PR)' : '#### Schema changes (base → head)';
-  if (!full) return `${title}\n\n${changes.length} changes: see the job summary.`;
-  const rows = changes.slice(0, SCHEMA_ROWS).map(schemaChangeRow);
-  const more = changes.length > SCHEMA_ROWS ? `\n\n<sub>… ${changes.length - SCHEMA_ROWS} more changes not shown.</sub>` : '';
-  return `${title}\n\n| Change | Kind | Object | Detail |\n| --- | --- | --- | --- |\n${rows.join('\n')}${more}`;
-}
-
-function shortenedNote(opts: Required<Pick<MarkdownOptions, 'variant'>> & MarkdownOptions): string {
+function shortenedNote(opts: MarkdownOptions & { variant: 'comment' | 'summary' }): string {
   const limit = opts.variant === 'comment' ? 'GitHub’s comment size limit' : 'the job summary size limit';
   const target = opts.variant === 'comment'
-    ? opts.fullReportUrl ? `the [job summary](${encodeURI(opts.fullReportUrl).replaceAll('(', '%28').replaceAll(')', '%29')})` : 'the job summary of this run'
+    ? opts.fullReportUrl ? `the [job summary](${markdownUrl(opts.fullReportUrl)})` : 'the job summary of this run'
     : 'the JSON report (`--format json`)';
   return `> [!NOTE]\n> Shortened to fit ${limit}: the full report, with all SQL, is in ${target}.`;
+}
+
+/** The one-line comment left on a pull request that no longer changes any migration. */
+export function noMigrationsComment(marker: string, projectKey: string): string {
+  return `${marker}\n✅ Alembic preflight ${inlineCode(clip(projectKey, 200))}: this pull request changes no migration, so there is nothing to check.\n`;
 }
 
 /** Which revisions get their SQL: all at `full`, those chosen at `some-sql`, none below. */
@@ -294,26 +138,26 @@ function compose(
   withSql: SqlChoice = () => level === 'full',
   sectionBytes?: Map<string, number>,
 ): string {
+  const ranked = rankedFindings(report);
+  const version = report.tool.version;
+  const ctx: FindingContext = { version, links: opts.links, hints: new HintBook([]) };
   const parts: string[] = [];
   if (marker) parts.push(marker);
   parts.push(header(report, key));
   if (level !== 'full') parts.push(shortenedNote(opts));
   const err = runError(report);
   if (err) parts.push(err);
+  const todo = level === 'minimal' ? undefined : actionNeeded(ranked.map((r) => r.finding), version, opts.links, level === 'compact' ? COMPACT_FINDINGS : undefined);
+  if (todo) parts.push(todo);
   parts.push(statusTable(report));
-  parts.push(`**${countsPhrase(report.counts)}**\n\n${environmentLine(report)}`);
-  if (level === 'minimal') return parts.join('\n\n') + '\n';
+  const end = footer(report, opts.links);
+  if (level === 'minimal') return [...parts, end].join('\n\n') + '\n';
 
-  const ranked = rankedFindings(report);
   if (level === 'compact') {
-    if (ranked.length) {
-      const top = ranked.slice(0, COMPACT_FINDINGS).map((r) => r.finding);
-      const more = ranked.length > top.length ? `\n\n<sub>… and ${ranked.length - top.length} more findings.</sub>` : '';
-      parts.push(`#### Findings\n\n${findingList(top, true)}${more}`);
-    }
+    // The action list above is the compact form of the errors and warnings; notices are only counted.
     const schema = schemaSection(report, false);
     if (schema) parts.push(schema);
-    return parts.join('\n\n') + '\n';
+    return [...parts, end].join('\n\n') + '\n';
   }
 
   // Findings attached to a shown revision go under it; the rest are listed by kind.
@@ -329,15 +173,19 @@ function compose(
   const modelDrift = loose.filter((r) => DRIFT_CHECKS.has(r.check) && r.check !== 'live-drift').map((r) => r.finding);
   const liveDrift = loose.filter((r) => r.check === 'live-drift').map((r) => r.finding);
   const other = loose.filter((r) => !DRIFT_CHECKS.has(r.check)).map((r) => r.finding);
-  if (other.length) parts.push(`#### Findings\n\n${findingList(other, false)}`);
+  // Long hints are shown once, at their first finding in the order the comment shows them.
+  ctx.hints = new HintBook([...other, ...shown.flatMap((rev) => byRevision.get(rev) ?? []), ...modelDrift, ...liveDrift]);
+  if (other.length) parts.push(`#### Findings\n\n${findingList(other, ctx, false)}`);
 
   if (shown.length) {
-    const lang = 'sql';
     const heading = report.newRevisions.length ? `#### New revisions in this PR (${shown.length})` : `#### Revisions (${shown.length})`;
     const infos = new Map(report.revisions.map((r) => [r.revision, r]));
     const sql = new Map(report.migrations.map((m) => [m.revision, m]));
     const blocks = shown.map((rev) => {
-      const section = revisionSection(rev, infos.get(rev), sql.get(rev), byRevision.get(rev) ?? [], withSql(rev), opts.sqlBlockChars ?? null, lang);
+      const section = revisionSection({
+        rev, info: infos.get(rev), migration: sql.get(rev), findings: byRevision.get(rev) ?? [],
+        withSql: withSql(rev), sqlBlockChars: opts.sqlBlockChars ?? null,
+      }, ctx);
       sectionBytes?.set(rev, byteLength(section));
       return section;
     });
@@ -346,9 +194,9 @@ function compose(
 
   const schema = schemaSection(report, true);
   if (schema) parts.push(schema);
-  if (modelDrift.length) parts.push(`#### Drift between the models and the migrations\n\n${findingList(modelDrift, false)}`);
-  if (liveDrift.length) parts.push(`#### Drift between the live database and the migrations\n\n${findingList(liveDrift, false)}`);
-  return parts.join('\n\n') + '\n';
+  if (modelDrift.length) parts.push(`#### Drift between the models and the migrations\n\n${findingList(modelDrift, ctx, false)}`);
+  if (liveDrift.length) parts.push(`#### Drift between the live database and the migrations\n\n${findingList(liveDrift, ctx, false)}`);
+  return [...parts, end].join('\n\n') + '\n';
 }
 
 export function byteLength(text: string): number {

@@ -22,18 +22,58 @@ function assertContained(markdown: string): void {
   assert.equal(markdown.split(MARKER_PREFIX).length - 1, markdown.startsWith(MARKER_PREFIX) ? 1 : 0, 'the marker appears only as the first line');
 }
 
-test('PR comment: status table, the new revision with its SQL and findings beside their statements, schema diff, drift', () => {
-  const md = renderMarkdown(prReport(), { fullReportUrl: RUN });
+const LINKS = { repositoryUrl: 'https://github.com/acme/shop', headSha: 'c0ffee0123456789abcdef0123456789abcdef01', projectPath: 'backend', runUrl: RUN };
+const DOCS = 'https://github.com/alembic-preflight/alembic-preflight/blob/v0.1.0/docs';
+
+test('PR comment: action list with links, status table, the revision with its SQL and findings, schema diff, footer', () => {
+  const md = renderMarkdown(prReport(), { fullReportUrl: RUN, links: LINKS });
   assertGolden('pr-comment.md', md);
   assert.ok(md.startsWith(`${commentMarker('backend')}\n`));
   for (const row of ['Revision graph', 'Upgrade', 'Round trip', 'Stairway', 'Model drift', 'SQL lint']) assert.match(md, new RegExp(`\\| ${row} \\|`));
-  // The lint warning sits right after the CREATE INDEX statement, before the next statement.
+  // "Action needed" comes first: one line per error and warning, the code linked to its page at the tool's version,
+  // the file:line at the head commit; notices are not in it.
+  const action = md.slice(md.indexOf('#### Action needed'), md.indexOf('| Check |'));
+  const items = action.split('\n').filter((l) => l.startsWith('- '));
+  assert.equal(items.length, 2);
+  assert.ok(items[0]!.startsWith('- ❌ **error** [<code>drift/missing-column</code>]'));
+  assert.ok(items[1]!.includes(`(https://github.com/acme/shop/blob/${LINKS.headSha}/backend/alembic/versions/2b3c4d5e6f70_add_email.py#L21)`), items[1]);
+  assert.ok(items[0]!.includes(`(${DOCS}/report.md#finding-codes)`));
+  assert.ok(!action.includes('adding-not-null-field'));
+  // The lint warning sits right after the CREATE INDEX statement; Alembic's bookkeeping is not shown.
   const index = md.indexOf('CREATE INDEX ix_users_email ON users (email);');
-  const warning = md.indexOf('require-concurrent-index');
-  const next = md.indexOf("UPDATE alembic_version SET version_num='2b3c4d5e6f70'");
-  assert.ok(index < warning && warning < next, 'finding placed next to its statement');
+  const warning = md.indexOf('require-concurrent-index', md.indexOf('#### New revisions'));
+  assert.ok(index < warning && warning < md.indexOf('**Downgrade SQL**'), 'finding placed next to its statement');
+  assert.doesNotMatch(md, /alembic_version/);
+  // No timings anywhere (a re-run renders the same bytes); the footer names commit, run and version.
+  assert.doesNotMatch(md, /\d+(\.\d)? (ms|s)\b/);
+  assert.match(md.trimEnd().split('\n').at(-1)!, new RegExp(`^<sub>commit \\[<code>c0ffee0</code>\\]\\(https://github.com/acme/shop/commit/${LINKS.headSha}\\) · \\[workflow run\\]\\(${RUN}\\) · alembic-preflight 0.1.0 · `));
+  // Schema changes say type, nullability and default per column.
+  assert.match(md, /\| ➕ added \| column \| <code>public.users.email<\/code> \| <code>character varying\(255\)<\/code> · NOT NULL · <code>DEFAULT ''::character varying<\/code> \|/);
+  assert.match(md, /<code>integer<\/code> → <code>bigint<\/code> · NULL · no default/);
   assert.match(md, /op\.add_column\("users", sa\.Column\("nickname"/, 'drift hint code shown');
   assertContained(md);
+  assert.equal(renderMarkdown(prReport(), { fullReportUrl: RUN, links: LINKS }), md, 'deterministic');
+});
+
+test('a revision with an error is open, the others are collapsed', () => {
+  const report = hugeReport();
+  const md = renderMarkdown(report, { maxBytes: Number.MAX_SAFE_INTEGER });
+  const summaries = md.split('\n').filter((l) => l.startsWith('<details'));
+  assert.equal(summaries.length, 15);
+  summaries.forEach((l, i) => assert.equal(l.startsWith('<details open>'), i % 3 === 0, l));
+});
+
+test('a long hint repeated across findings is shown once, with "and N more like this"', () => {
+  const report = prReport();
+  const long = `Set a lock_timeout:\n\n\`\`\`python\n${Array.from({ length: 8 }, (_, i) => `line_${i} = ${i}`).join('\n')}\n\`\`\``;
+  const lint = report.checks.find((c) => c.id === 'lint')!;
+  for (const line of [30, 31, 32]) {
+    lint.findings.push({ code: 'missing-lock-timeout', severity: 'warning', message: `no timeout ${line}`, revision: '2b3c4d5e6f70', file: 'alembic/versions/2b3c4d5e6f70_add_email.py', line, hint: long });
+  }
+  const md = renderMarkdown(report);
+  assert.equal(md.split('line_7 = 7').length - 1, 1, 'the long hint once');
+  assert.match(md, /… and 2 more like this\./);
+  assert.equal(md.split('Fix: as for <code>missing-lock-timeout</code> at <code>alembic/versions/2b3c4d5e6f70\\_add\\_email.py:30</code> above.').length - 1, 2);
 });
 
 test('job summary variant: no marker, everything, and the same check table', () => {
@@ -68,14 +108,15 @@ test('over 65,536 characters: drops SQL first (as much as needed), links the job
   assert.ok(fitted.markdown.includes("INSERT INTO items (id, name) VALUES (0, 'item number 0 of batch 0');"));
   assert.ok(!fitted.markdown.includes("VALUES (14000, 'item number 0 of batch 14')"));
   assert.ok(fitted.markdown.includes('SQL left out to fit the size limit'));
-  assert.equal(fitted.markdown.split('<code>batch-data-migration</code>').length - 1, 15);
+  // Each finding in the action list and under its revision.
+  assert.equal(fitted.markdown.split('<code>batch-data-migration</code>').length - 1, 30);
   assertGolden('huge-comment.md', fitted.markdown);
   assertContained(fitted.markdown);
 
-  const noSql = renderMarkdownDetailed(report, { fullReportUrl: RUN, maxBytes: 10_000 });
+  const noSql = renderMarkdownDetailed(report, { fullReportUrl: RUN, maxBytes: 14_000 });
   assert.equal(noSql.level, 'no-sql');
   assert.ok(!noSql.markdown.includes('INSERT INTO items'), 'no SQL left');
-  assert.equal(noSql.markdown.split('<code>batch-data-migration</code>').length - 1, 15, 'findings kept');
+  assert.equal(noSql.markdown.split('<code>batch-data-migration</code>').length - 1, 30, 'findings kept');
   assertContained(noSql.markdown);
 });
 
@@ -85,8 +126,8 @@ test('tighter limits degrade further: compact, then minimal, then a bare notice;
   const levels = limits.map((maxBytes) => renderMarkdownDetailed(report, { fullReportUrl: RUN, maxBytes }));
   assert.deepEqual(levels.map((l) => l.level), ['compact', 'minimal', 'minimal']);
   levels.forEach((l, i) => assert.ok(l.bytes <= limits[i]!, `${l.bytes} bytes over ${limits[i]}`));
-  assert.ok(levels[0]!.markdown.includes('#### Findings') && !levels[0]!.markdown.includes('<details>'), 'compact: findings as one-liners');
-  assert.ok(!levels[1]!.markdown.includes('#### Findings') && levels[1]!.markdown.includes('| Revision graph |'), 'minimal: the status table');
+  assert.ok(levels[0]!.markdown.includes('#### Action needed') && !levels[0]!.markdown.includes('<details'), 'compact: findings as one-liners');
+  assert.ok(!levels[1]!.markdown.includes('#### Action needed') && levels[1]!.markdown.includes('| Revision graph |'), 'minimal: the status table');
   assert.ok(!levels[2]!.markdown.includes('| Revision graph |'), 'bare: header and notice only');
   for (const l of levels) {
     assert.ok(l.markdown.startsWith(commentMarker('backend')));

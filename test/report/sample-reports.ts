@@ -107,8 +107,9 @@ export function prReport(): Report {
     newRevisions: ['2b3c4d5e6f70'],
     migrations,
     schemaDiff: [
-      { change: 'added', kind: 'column', key: 'public.users.email' },
-      { change: 'added', kind: 'index', key: 'public.users.ix_users_email' },
+      { change: 'added', kind: 'column', key: 'public.users.email', object: { type: 'character varying(255)', notNull: true, default: "''::character varying" } },
+      { change: 'added', kind: 'index', key: 'public.users.ix_users_email', object: { definition: 'CREATE INDEX ix_users_email ON public.users USING btree (email)' } },
+      { change: 'changed', kind: 'column', key: 'public.users.age', props: [{ prop: 'type', before: 'integer', after: 'bigint' }], object: { type: 'bigint', notNull: false, default: null } },
       { change: 'changed', kind: 'table', key: 'public.users', props: [{ prop: 'comment', before: null, after: 'people' }] },
     ],
   });
