@@ -1,6 +1,8 @@
 // Database URL helpers: mask the password for logs, set or drop the driver part, swap the database name.
 // They work on SQLAlchemy-style URLs (`postgresql+asyncpg://u:p@h:5432/db?x=y`, `sqlite+aiosqlite:////abs/x.db`).
 
+import { maskPasswords } from '../redact.ts';
+
 const SCHEME = /^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:\/\//;
 
 export interface UrlScheme {
@@ -19,15 +21,12 @@ export function urlScheme(url: string): UrlScheme | null {
 
 /** The URL with its password (in the user-info part and in a `password=` query parameter) replaced by `***`. */
 export function maskUrl(url: string): string {
-  // Passwords must be percent-encoded in URLs (SQLAlchemy requires it too), so the user info ends at the first '@'.
-  return url
-    .replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/?#]*):[^@/?#]*@/, '$1:***@')
-    .replace(/([?&]password=)[^&#]*/gi, '$1***');
+  return maskPasswords(url);
 }
 
-/** Masks every URL-looking substring of a message (for errors that echo a connection string). */
+/** Masks every URL-looking substring of a message (for errors that echo a connection string). Linear. */
 export function maskUrlsIn(text: string): string {
-  return text.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s'"]+/g, (u) => maskUrl(u));
+  return maskPasswords(text);
 }
 
 /** The async driver SQLAlchemy users pick for each dialect, for an async env.py whose URL names none. */
@@ -47,10 +46,11 @@ export function withDriver(url: string, driver: string | null, asyncEnv = false)
 
 function splitPath(url: string): { head: string; path: string; tail: string } {
   const afterScheme = url.indexOf('://') + 3;
-  const at = url.indexOf('@', afterScheme);
-  const hostStart = at === -1 ? afterScheme : at + 1;
-  const slash = url.indexOf('/', hostStart);
   const query = url.search(/[?#]/);
+  // The user info ends at the last '@' before the query: a password may hold an unencoded '@'.
+  const at = url.lastIndexOf('@', query === -1 ? url.length : query);
+  const hostStart = at < afterScheme ? afterScheme : at + 1;
+  const slash = url.indexOf('/', hostStart);
   const pathEnd = query === -1 ? url.length : query;
   if (slash === -1 || (query !== -1 && slash > query)) {
     return { head: url.slice(0, pathEnd), path: '', tail: url.slice(pathEnd) };
