@@ -87,7 +87,14 @@ export function analyseGraph(graph: GraphResult, isNew: (file: string) => boolea
   }
 
   const children = new Map<string, string[]>();
-  for (const r of byId.values()) for (const d of r.downRevisions) if (byId.has(d)) children.set(d, [...(children.get(d) ?? []), r.revision]);
+  for (const r of byId.values()) {
+    for (const d of r.downRevisions) {
+      if (!byId.has(d)) continue;
+      const list = children.get(d);
+      if (list) list.push(r.revision);
+      else children.set(d, [r.revision]);
+    }
+  }
   const heads = [...byId.values()].filter((r) => !children.has(r.revision)).map((r) => r.revision).sort();
   const bases = [...byId.values()].filter((r) => r.downRevisions.length === 0).map((r) => r.revision).sort();
 
@@ -135,6 +142,7 @@ export function analyseGraph(graph: GraphResult, isNew: (file: string) => boolea
     });
   }
 
+  const headSet = new Set(heads);
   const revisions: RevisionInfo[] = [...byId.values()].map((r) => ({
     revision: r.revision,
     downRevisions: r.downRevisions,
@@ -142,7 +150,7 @@ export function analyseGraph(graph: GraphResult, isNew: (file: string) => boolea
     branchLabels: r.branchLabels,
     file: r.file,
     message: r.message,
-    isHead: heads.includes(r.revision),
+    isHead: headSet.has(r.revision),
     isBase: r.downRevisions.length === 0,
     isMerge: r.downRevisions.length > 1,
   }));
@@ -174,7 +182,11 @@ function topologicalOrder(byId: Map<string, RevisionRecord>, isNew: (file: strin
   for (const r of byId.values()) {
     const deps = [...new Set([...r.downRevisions, ...r.dependsOn])].filter((d) => byId.has(d));
     pending.set(r.revision, deps.length);
-    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), r.revision]);
+    for (const d of deps) {
+      const list = dependents.get(d);
+      if (list) list.push(r.revision);
+      else dependents.set(d, [r.revision]);
+    }
   }
   const key = (id: string) => {
     const r = byId.get(id)!;
@@ -195,28 +207,36 @@ function topologicalOrder(byId: Map<string, RevisionRecord>, isNew: (file: strin
   return { ids, complete: ids.length === byId.size };
 }
 
+/** A cycle through down_revision links, found with an explicit stack (a 10,000-revision cycle must not overflow
+ * the call stack): iterative depth-first search, revisions in sorted order for a deterministic answer. */
 function findCycle(byId: Map<string, RevisionRecord>): string[] {
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    state.set(id, 'visiting');
-    stack.push(id);
-    for (const d of byId.get(id)?.downRevisions ?? []) {
-      if (!byId.has(d)) continue;
-      if (state.get(d) === 'visiting') return stack.slice(stack.indexOf(d)).reverse();
-      if (!state.has(d)) {
-        const found = visit(d);
-        if (found) return found;
+  for (const root of [...byId.keys()].sort()) {
+    if (state.has(root)) continue;
+    // path[i] is a revision being visited; next[i] the index of its next down_revision to look at.
+    const path: string[] = [root];
+    const next: number[] = [0];
+    state.set(root, 'visiting');
+    while (path.length) {
+      const top = path.length - 1;
+      const id = path[top]!;
+      const downs = byId.get(id)?.downRevisions ?? [];
+      const i = next[top]!;
+      if (i >= downs.length) {
+        state.set(id, 'done');
+        path.pop();
+        next.pop();
+        continue;
       }
-    }
-    stack.pop();
-    state.set(id, 'done');
-    return null;
-  };
-  for (const id of [...byId.keys()].sort()) {
-    if (!state.has(id)) {
-      const found = visit(id);
-      if (found) return found;
+      next[top] = i + 1;
+      const d = downs[i]!;
+      if (!byId.has(d)) continue;
+      if (state.get(d) === 'visiting') return path.slice(path.indexOf(d)).reverse();
+      if (!state.has(d)) {
+        state.set(d, 'visiting');
+        path.push(d);
+        next.push(0);
+      }
     }
   }
   return [];

@@ -96,3 +96,20 @@ test('a migration that does not load is reported alone, not echoed as dangling c
   assert.equal(g.result.findings[0]!.line, 25);
   assert.equal(g.order, null);
 });
+
+test('a 10,000-revision cycle is found without recursion (no stack overflow) and named', () => {
+  const n = 10_000;
+  const id = (i: number) => `r${String(i).padStart(5, '0')}`;
+  // r00000 → r09999 → ... → r00001 → r00000: every revision's down_revision is the next one, the last's the first.
+  const revisions = Array.from({ length: n }, (_, i) => rev(id(i), [id((i + 1) % n)]));
+  const g = analyseGraph({ revisions, loadErrors: [] });
+  const f = g.result.findings.find((x) => x.code === 'graph/cycle');
+  assert.ok(f, 'cycle finding');
+  assert.equal(f.details?.length, n);
+  assert.equal(g.order, null);
+  // A 10,000-revision straight history orders too.
+  const line = Array.from({ length: n }, (_, i) => rev(id(i), i ? [id(i - 1)] : []));
+  const h = analyseGraph({ revisions: line, loadErrors: [] });
+  assert.equal(h.order?.length, n);
+  assert.equal(h.result.status, 'passed');
+});
