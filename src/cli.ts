@@ -28,7 +28,10 @@ function commonOptions(cmd: Command): Command {
     .option('-o, --output <file>', 'also write the JSON report to this file')
     .option('--sarif <file>', 'also write a SARIF 2.1.0 file')
     .option('--fail-on <severity>', 'lowest finding severity that fails the run: error, warning or notice', 'error')
-    .option('-v, --verbose', 'show the output of env.py and the migrations');
+    .option('-v, --verbose', 'show the output of env.py and the migrations')
+    .option('--step-timeout <duration>', 'stop a migration step that runs this long without progress (default 10m; 0: no limit)')
+    .option('--database-url-env <name>', 'read the database URL from this environment variable (keeps its password out of the process list)')
+    .option('--database-url-file <path>', 'read the database URL from this file');
 }
 
 function toRaw(command: 'check' | 'drift', dir: string | undefined, o: Record<string, string | boolean | undefined>): RawOptions {
@@ -52,6 +55,9 @@ function toRaw(command: 'check' | 'drift', dir: string | undefined, o: Record<st
     stairwayScope: s('stairwayScope'),
     databaseUrl: s('databaseUrl'),
     verbose: o.verbose === true,
+    stepTimeout: s('stepTimeout'),
+    databaseUrlEnv: s('databaseUrlEnv'),
+    databaseUrlFile: s('databaseUrlFile'),
   };
 }
 
@@ -125,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
       .description('compare a live database (read-only) with what its migrations say it should be')
       .argument('[dir]', 'directory holding alembic.ini', '.'),
   )
-    .requiredOption('--database-url <url>', 'the live database (read-only; never written to)')
+    .option('--database-url <url>', 'the live database (read-only; never written to); or --database-url-env NAME')
     .option('--database <db>', 'where to build the expected schema: auto, postgres-local, postgres-docker, or a server URL')
     .option('--postgres-version <major>', 'PostgreSQL major version for the expected schema')
     .action(async (dir: string, opts: Record<string, string>) => {

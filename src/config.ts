@@ -7,6 +7,8 @@ import { parse as parseToml } from 'smol-toml';
 import { UserError } from './errors.ts';
 import type { CheckId, Severity } from './report/model.ts';
 import { parseLintConfig, type LintConfig } from './lint/config.ts';
+import { addSecret } from './redact.ts';
+import { parseDuration, readUrlSource, validateEnvVars } from './config-values.ts';
 
 export type DatabaseChoice = 'auto' | 'sqlite' | 'postgres-local' | 'postgres-docker' | { url: string };
 
@@ -59,6 +61,8 @@ export interface Config {
   lint: LintConfig;
   drift: DriftConfig;
   verbose: boolean;
+  /** How long one driver step may run without progress before it is stopped (0: no limit). Default 10 minutes. */
+  stepTimeoutMs: number;
 }
 
 /** Flags and inputs as the user gave them: strings, unset when not given. */
@@ -83,11 +87,17 @@ export interface RawOptions {
   databaseUrl?: string;
   verbose?: boolean;
   pr?: PullRequestScope;
+  /** e.g. `10m`, `90s`, `0` (no limit). */
+  stepTimeout?: string;
+  /** The database URL (check: the server to create the throwaway database in; drift: the live database) read from
+   * this environment variable or file instead of argv, where every local user can see it. */
+  databaseUrlEnv?: string;
+  databaseUrlFile?: string;
 }
 
 const PYPROJECT_KEYS = new Set([
   'config', 'name', 'python', 'database', 'postgres-version', 'postgres-image', 'env-vars', 'checks',
-  'min-downgrade-revision', 'fail-on', 'stairway-scope', 'lint', 'drift',
+  'min-downgrade-revision', 'fail-on', 'stairway-scope', 'lint', 'drift', 'step-timeout',
 ]);
 const DRIFT_KEYS = new Set(['ignore-tables', 'ignore-schemas', 'model-packages']);
 const SEVERITIES: Severity[] = ['error', 'warning', 'notice'];
@@ -184,6 +194,18 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     }
   }
 
+  const fromSource = readUrlSource(raw);
+  if (fromSource) {
+    addSecret(fromSource.url);
+    if (command === 'drift') {
+      if (raw.databaseUrl) throw new UserError(`give the live database URL once: --database-url or ${fromSource.input}`, { input: fromSource.input });
+      raw = { ...raw, databaseUrl: fromSource.url };
+    } else {
+      if (raw.database) throw new UserError(`give the database once: --database or ${fromSource.input}`, { input: fromSource.input });
+      if (!fromSource.url.includes('://')) throw new UserError(`${fromSource.input} must hold a postgresql:// server URL`, { input: fromSource.input });
+      raw = { ...raw, database: fromSource.url };
+    }
+  }
   const databaseRaw = raw.database ?? stringValue(t.database, 'database', file) ?? 'auto';
   const database = parseDatabase(databaseRaw, raw.database ? 'database' : `${file} database`);
 
@@ -206,7 +228,7 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
   }
 
   if (mode === 'drift' && !raw.databaseUrl) {
-    throw new UserError('drift mode needs the live database URL (--database-url or the database-url input)', { input: 'database-url' });
+    throw new UserError('drift mode needs the live database URL (--database-url, --database-url-env NAME, or the database-url input)', { input: 'database-url' });
   }
   if (mode === 'drift' && !/^postgres(ql)?(\+\w+)?:\/\//.test(raw.databaseUrl!)) {
     throw new UserError('drift mode compares a PostgreSQL database: --database-url must be a postgresql:// URL', { input: 'database-url' });
@@ -227,7 +249,8 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     database,
     postgresVersion: raw.postgresVersion ?? stringValue(t['postgres-version'], 'postgres-version', file),
     postgresImage: raw.postgresImage ?? stringValue(t['postgres-image'], 'postgres-image', file) ?? 'postgres:17-alpine',
-    envVars: list(raw.envVars) ?? stringList(t['env-vars'], 'env-vars', file) ?? ['DATABASE_URL'],
+    envVars: validateEnvVars(list(raw.envVars) ?? stringList(t['env-vars'], 'env-vars', file) ?? ['DATABASE_URL'],
+      raw.envVars ? 'env-vars' : `${file} env-vars`),
     checks,
     minDowngradeRevision: raw.minDowngradeRevision ?? stringValue(t['min-downgrade-revision'], 'min-downgrade-revision', file),
     failOn,
@@ -244,6 +267,8 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
       modelPackages: stringList(driftTable['model-packages'], 'drift.model-packages', file) ?? [],
     },
     verbose: raw.verbose ?? false,
+    stepTimeoutMs: parseDuration(raw.stepTimeout ?? stringValue(t['step-timeout'], 'step-timeout', file) ?? '10m',
+      raw.stepTimeout ? 'step-timeout' : `${file} step-timeout`),
   };
 }
 

@@ -85,3 +85,51 @@ test('the version printed is the package version', () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   assert.equal(TOOL_VERSION, pkg.version);
 });
+
+async function rejects(raw: Parameters<typeof resolveConfig>[0], input: string, message: RegExp): Promise<void> {
+  await assert.rejects(resolveConfig(raw), (e: unknown) => {
+    assert.ok(e instanceof UserError, String(e));
+    assert.match(e.message, message);
+    assert.match(e.where.input ?? '', new RegExp(input));
+    return true;
+  });
+}
+
+test('env-vars: PATH, loader and interpreter variables and invalid names are refused, naming the input', async () => {
+  const dir = project();
+  for (const name of ['PATH', 'LD_PRELOAD', 'PYTHONPATH', 'HOME', 'PGHOST', 'path', 'DYLD_INSERT_LIBRARIES', 'NODE_OPTIONS']) {
+    await rejects({ dir, envVars: `DATABASE_URL,${name}` }, '^env-vars$', new RegExp(`refusing to set ${name}`));
+  }
+  for (const name of ['1ABC', 'A-B', 'A=B', 'A.B']) {
+    await rejects({ dir, envVars: name }, '^env-vars$', /not a valid environment variable name/);
+  }
+  await rejects({ dir: project('[tool.alembic-preflight]\nenv-vars = ["PATH"]\n') }, 'pyproject.toml env-vars', /refusing to set PATH/);
+  assert.deepEqual((await resolveConfig({ dir, envVars: 'APP_DB,_X1' })).envVars, ['APP_DB', '_X1']);
+});
+
+test('step-timeout: flag over pyproject over the 10 minute default; bad durations are refused', async () => {
+  assert.equal((await resolveConfig({ dir: project() })).stepTimeoutMs, 600_000);
+  const dir = project('[tool.alembic-preflight]\nstep-timeout = "90s"\n');
+  assert.equal((await resolveConfig({ dir })).stepTimeoutMs, 90_000);
+  assert.equal((await resolveConfig({ dir, stepTimeout: '1h' })).stepTimeoutMs, 3_600_000);
+  assert.equal((await resolveConfig({ dir, stepTimeout: '0' })).stepTimeoutMs, 0);
+  await rejects({ dir, stepTimeout: 'ten minutes' }, '^step-timeout$', /must be a duration/);
+  await rejects({ dir, stepTimeout: '5ms' }, '^step-timeout$', /at least 1s/);
+});
+
+test('database-url-env / -file: the URL comes from the environment or a file, registered as a secret', async () => {
+  const dir = project();
+  process.env.PREFLIGHT_TEST_URL = 'postgresql://u:Env-Secret-1@db/postgres';
+  const c = await resolveConfig({ dir, databaseUrlEnv: 'PREFLIGHT_TEST_URL' });
+  assert.deepEqual(c.database, { url: 'postgresql://u:Env-Secret-1@db/postgres' });
+  const { redact } = await import('../src/redact.ts');
+  assert.equal(redact('shown Env-Secret-1'), 'shown ***');
+  const file = join(dir, 'url.txt');
+  writeFileSync(file, 'postgresql://ro:File-Secret-2@live/app\n');
+  const d = await resolveConfig({ dir, command: 'drift', databaseUrlFile: file });
+  assert.equal(d.liveDatabaseUrl, 'postgresql://ro:File-Secret-2@live/app');
+  await rejects({ dir, databaseUrlEnv: 'PREFLIGHT_TEST_UNSET_VAR' }, 'database-url-env', /PREFLIGHT_TEST_UNSET_VAR is not set/);
+  await rejects({ dir, databaseUrlEnv: 'PREFLIGHT_TEST_URL', database: 'sqlite' }, 'database-url-env', /give the database once/);
+  await rejects({ dir, databaseUrlFile: join(dir, 'missing') }, 'database-url-file', /cannot read/);
+  delete process.env.PREFLIGHT_TEST_URL;
+});

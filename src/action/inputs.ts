@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { PullRequestScope, RawOptions } from '../config.ts';
 import { UserError } from '../errors.ts';
+import { urlPasswords } from '../redact.ts';
 
 export type ActionMode = 'auto' | 'pr' | 'full' | 'drift' | 'publish';
 const MODES: ActionMode[] = ['auto', 'pr', 'full', 'drift', 'publish'];
@@ -38,6 +39,10 @@ export interface ActionInputs {
   reportFile?: string;
   prNumber?: number;
   verbose: boolean;
+  /** How long a migration step may run without progress (`10m`, `0`: no limit). */
+  stepTimeout?: string;
+  /** The name of an environment variable holding the database URL (check: server URL; drift: the live one). */
+  databaseUrlEnv?: string;
 }
 
 /** What GitHub tells every step through the environment. */
@@ -100,6 +105,8 @@ export function getInputs(): ActionInputs {
     reportFile: optional('report-file'),
     prNumber,
     verbose: bool('verbose', false),
+    stepTimeout: optional('step-timeout'),
+    databaseUrlEnv: optional('database-url-env'),
   };
 }
 
@@ -126,9 +133,12 @@ export function runUrl(ctx: RunContext): string | undefined {
 
 /** Registers every secret the inputs hold with the runner, so no log line can show it: whole URLs and passwords. */
 export function maskSecrets(inputs: ActionInputs): void {
-  for (const value of [inputs.databaseUrl, inputs.database?.includes('://') ? inputs.database : undefined]) {
+  const fromEnv = inputs.databaseUrlEnv ? process.env[inputs.databaseUrlEnv] : undefined;
+  for (const value of [inputs.databaseUrl, inputs.database?.includes('://') ? inputs.database : undefined, fromEnv]) {
     if (!value) continue;
     core.setSecret(value);
+    // `?password=...` and passwords with an unencoded '@', which URL parsing below does not see as such.
+    for (const password of urlPasswords(value)) core.setSecret(password);
     // Unparseable: the whole value is masked above, which is all that can be done.
     if (!URL.canParse(value)) continue;
     const password = new URL(value).password;
@@ -181,5 +191,7 @@ export function toRawOptions(inputs: ActionInputs, mode: 'pr' | 'full' | 'drift'
     databaseUrl: inputs.databaseUrl,
     verbose: inputs.verbose,
     pr,
+    stepTimeout: inputs.stepTimeout,
+    databaseUrlEnv: inputs.databaseUrlEnv,
   };
 }
