@@ -1,7 +1,7 @@
 // Builds dist/: the Action (dist/index.js) and the CLI (dist/cli.js) bundled by esbuild with every dependency,
 // plus the Python driver next to them. Deterministic: CI rebuilds and fails when dist/ differs from the commit.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
@@ -35,5 +35,5 @@ await build({
   metafile: false,
 });
 
-for (const file of ['driver.py', 'drift.py']) copyFileSync(`src/driver/${file}`, `dist/${file}`);
+cpSync('src/driver/preflight_driver', 'dist/preflight_driver', { recursive: true, filter: (src) => !src.includes('__pycache__') });
 chmodSync('dist/cli.js', 0o755);

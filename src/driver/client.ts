@@ -18,7 +18,7 @@ export interface DriverStartOptions {
   onLog?: (line: string) => void;
   /** Progress the driver reports during a long call (`{"id": null, "progress": "..."}` lines). */
   onProgress?: (line: string) => void;
-  /** Defaults to the driver.py next to this module (see locate.ts). */
+  /** The driver's entry file; defaults to preflight_driver/__main__.py next to this module (see locate.ts). */
   driverPath?: string;
   /** How long the child may take to import Alembic and say hello (default 120 s: cold CI disks are slow). */
   startTimeoutMs?: number;
@@ -126,7 +126,8 @@ export class Driver {
         ...options.env,
         PYTHONUNBUFFERED: '1',
         PYTHONIOENCODING: 'utf-8',
-        // Loading migrations must not leave __pycache__ in the user's project.
+        // Loading migrations must not leave __pycache__ in the user's project, nor in src/ or dist/ (the driver
+        // package itself: dist/ must stay what the build made).
         PYTHONDONTWRITEBYTECODE: '1',
       },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -14,10 +14,13 @@ import { migration, removeAll, writeProject } from './temp-project.ts';
 
 after(removeAll);
 
-test('locate finds driver.py next to the module, and knows the bundled layouts', () => {
-  assert.equal(locateDriver(), join(repoRoot, 'src', 'driver', 'driver.py'));
+test('locate finds the driver package next to the module, and knows the bundled layouts', () => {
+  assert.equal(locateDriver(), join(repoRoot, 'src', 'driver', 'preflight_driver', '__main__.py'));
   const fromDist = driverCandidates(pathToFileURL(join(repoRoot, 'dist', 'cli.js')));
-  assert.deepEqual(fromDist, [join(repoRoot, 'dist', 'driver.py'), join(repoRoot, 'dist', 'driver', 'driver.py')]);
+  assert.deepEqual(fromDist, [
+    join(repoRoot, 'dist', 'preflight_driver', '__main__.py'),
+    join(repoRoot, 'dist', 'driver', 'preflight_driver', '__main__.py'),
+  ]);
   assert.throws(() => locateDriver(pathToFileURL('/nonexistent/dir/cli.js')), InternalError);
 });
 

@@ -1,10 +1,10 @@
-"""Model/schema drift for the alembic-preflight driver: what `alembic check` does, readable, on any Alembic.
+# Model/schema drift: what `alembic check` does, readable, on any Alembic: each difference between target_metadata
+# and the database at head, with the op code autogenerate would write and its SQL; and model modules never imported.
+#
+# Runs the project's env.py with an autogenerate RevisionContext (as alembic's own `check` command does, so
+# include_object / include_name / compare_type / process_revision_directives apply). Imported by steps.py on the
+# first drift call (autogenerate's imports are not paid at start-up). Python 3.9+, Alembic 1.7+, SQLAlchemy 1.4+.
 
-Runs the project's env.py with an autogenerate RevisionContext (as alembic's own `check` command does, so
-include_object / include_name / compare_type / process_revision_directives apply), then describes each
-difference with the op code autogenerate would write and the SQL it would run; and finds model modules that
-env.py never imports. Imported by driver.py; Python 3.9+, Alembic 1.7+, SQLAlchemy 1.4+.
-"""
 import importlib
 import io
 import pkgutil
