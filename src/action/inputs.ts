@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { PullRequestScope, RawOptions } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { urlPasswords } from '../redact.ts';
+import { COMMENT_MODES, type CommentMode } from '../github/pr-comment.ts';
 
 export type ActionMode = 'auto' | 'pr' | 'full' | 'drift' | 'publish';
 const MODES: ActionMode[] = ['auto', 'pr', 'full', 'drift', 'publish'];
@@ -27,7 +28,10 @@ export interface ActionInputs {
   /** Drift mode: the live database to compare against. A secret. */
   databaseUrl?: string;
   failOn?: string;
-  comment: boolean;
+  /** changes (the default): comment when the PR changes a migration; always; never. */
+  comment: CommentMode;
+  /** Post mechanical fixes as a review of GitHub suggested changes (one review per push). */
+  suggestions: boolean;
   annotations: boolean;
   /** Where to write the SARIF file and the JSON report (relative to the workspace); default: under RUNNER_TEMP. */
   sarif?: string;
@@ -72,6 +76,20 @@ function bool(name: string, fallback: boolean): boolean {
   throw new UserError(`input ${name} must be true or false, not "${value}"`, { input: name });
 }
 
+/** `changes`, `always` or `never`; `true`/`false` from before the modes existed mean changes/never. */
+function commentMode(): CommentMode {
+  const value = core.getInput('comment').toLowerCase();
+  if (value === '' || ['true', 'yes', 'on', '1'].includes(value)) return 'changes';
+  if (['false', 'no', 'off', '0'].includes(value)) return 'never';
+  if ((COMMENT_MODES as readonly string[]).includes(value)) return value as CommentMode;
+  throw new UserError(`input comment must be one of ${COMMENT_MODES.join(', ')}, not "${value}"`, { input: 'comment' });
+}
+
+/** Alembic's and env.py's own output (the driver's log lines) is shown only with `verbose: true`. */
+export function keepLogLine(line: string, verbose: boolean): boolean {
+  return verbose || !line.startsWith('  | ');
+}
+
 export function getInputs(): ActionInputs {
   const mode = (optional('mode') ?? 'auto') as ActionMode;
   if (!MODES.includes(mode)) throw new UserError(`input mode must be one of ${MODES.join(', ')}, not "${mode}"`, { input: 'mode' });
@@ -95,7 +113,8 @@ export function getInputs(): ActionInputs {
     minDowngradeRevision: optional('min-downgrade-revision'),
     databaseUrl: optional('database-url'),
     failOn: optional('fail-on'),
-    comment: bool('comment', true),
+    comment: commentMode(),
+    suggestions: bool('suggestions', false),
     annotations: bool('annotations', true),
     sarif: optional('sarif'),
     report: optional('report'),
@@ -125,10 +144,11 @@ export function getRunContext(env: NodeJS.ProcessEnv = process.env): RunContext 
   };
 }
 
-/** The run's page, where the job summary is: linked from a shortened comment. */
-export function runUrl(ctx: RunContext): string | undefined {
+/** The run's page, where the job summary is: linked from a shortened comment. Without the attempt, the link stays
+ * the same when the run is re-run (so the comment's footer does too). */
+export function runUrl(ctx: RunContext, withAttempt = true): string | undefined {
   if (!ctx.repository || !ctx.runId) return undefined;
-  return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : ''}`;
+  return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}${withAttempt && ctx.runAttempt && ctx.runAttempt !== '1' ? `/attempts/${ctx.runAttempt}` : ''}`;
 }
 
 /** Registers every secret the inputs hold with the runner, so no log line can show it: whole URLs and passwords. */

@@ -13,7 +13,7 @@ import { createClient, parseRepository, type RepoRef } from '../github/client.ts
 import { DRIFT_LABEL, syncDriftIssue } from '../github/drift-issue.ts';
 import { emitAnnotations, writeJobSummary } from '../github/job-summary.ts';
 import { pullRequestHeadSha } from '../github/pull-request.ts';
-import { upsertStickyComment } from '../github/sticky-comment.ts';
+import { postPullRequestFeedback } from '../github/pr-feedback.ts';
 import { runPipeline } from '../pipeline.ts';
 import { changedMigrations, pullRequestScope } from '../pr/changed-migrations.ts';
 import { addSecret, redact } from '../redact.ts';
@@ -26,7 +26,7 @@ import { renderSarif } from '../report/sarif.ts';
 import { renderText } from '../report/text.ts';
 import { countsPhrase } from '../report/wording.ts';
 import {
-  defaultOutputDir, getInputs, getRunContext, maskSecrets, runUrl, toRawOptions, workspacePath,
+  defaultOutputDir, getInputs, getRunContext, keepLogLine, maskSecrets, runUrl, toRawOptions, workspacePath,
   type ActionInputs, type RunContext,
 } from './inputs.ts';
 
@@ -63,33 +63,17 @@ function writeFile(path: string, text: string): void {
   writeFileSync(path, redact(text));
 }
 
-async function postComment(inputs: ActionInputs, ctx: RunContext, report: Report, projectKey: string, prNumber: number): Promise<void> {
+async function postComment(inputs: ActionInputs, ctx: RunContext, report: Report, projectKey: string, prNumber: number, headSha?: string, projectDir?: string): Promise<void> {
   const repo = repoOf(ctx);
   if (!repo || !inputs.githubToken) {
     core.notice('No PR comment: GITHUB_REPOSITORY or the github-token input is missing. The report is in the job summary.');
     return;
   }
-  const marker = commentMarker(projectKey);
-  const rendered = renderMarkdownDetailed(report, { variant: 'comment', projectKey, marker, fullReportUrl: runUrl(ctx) });
-  if (rendered.level !== 'full') log(`PR comment shortened to fit GitHub's limit (${rendered.level}, ${rendered.bytes} bytes)`);
-  try {
-    const client = createClient(inputs.githubToken, ctx.apiUrl);
-    const outcome = await upsertStickyComment(client, { ...repo, issueNumber: prNumber }, marker, redact(rendered.markdown));
-    if (outcome.action === 'forbidden') {
-      core.notice(
-        `Could not comment on pull request #${prNumber} (HTTP ${outcome.status}): the token cannot write here, as for pull requests ` +
-          'from forks. The report is in the job summary and the annotations; the check result is unchanged. ' +
-          'See the two-workflow pattern (workflow_run) in the docs to comment on fork pull requests.',
-        { title: 'alembic-preflight: no PR comment' },
-      );
-      return;
-    }
-    log(`PR comment ${outcome.action}: ${outcome.url}`);
-    core.setOutput('comment-url', outcome.url);
-  } catch (error) {
-    // GitHub being unreachable must not turn a passing check red, nor hide a failing one.
-    core.warning(`Could not post the PR comment: ${redact((error as Error).message)}`);
-  }
+  const links = headSha ? { repositoryUrl: `${ctx.serverUrl}/${ctx.repository}`, headSha, projectPath: projectKey, runUrl: runUrl(ctx, false) } : undefined;
+  await postPullRequestFeedback({
+    token: inputs.githubToken, apiUrl: ctx.apiUrl, repo, prNumber, report, projectKey, projectDir,
+    comment: inputs.comment, suggestions: inputs.suggestions, links, fullReportUrl: runUrl(ctx), log,
+  });
 }
 
 async function syncIssue(inputs: ActionInputs, ctx: RunContext, report: Report, projectKey: string): Promise<void> {
@@ -157,7 +141,7 @@ async function publish(inputs: ActionInputs, ctx: RunContext, event: EventPayloa
   }
   const projectKey = report.projectDir;
   await writeJobSummary(renderMarkdown(report, { variant: 'summary', projectKey }));
-  if (inputs.comment) await postComment(inputs, ctx, report, projectKey, inputs.prNumber);
+  await postComment(inputs, ctx, report, projectKey, inputs.prNumber, headSha);
   setOutputs(report, workspacePath(ctx, inputs.reportFile), '');
 }
 
@@ -181,7 +165,8 @@ export async function run(): Promise<void> {
       const p = event.pull_request;
       if (!p) throw new UserError('mode pr needs a pull_request event (GITHUB_EVENT_PATH has no pull_request)', { input: 'mode' });
       const changes = await changedMigrations({ projectDir, baseRef: p.base.ref, baseSha: p.base.sha, log });
-      log(`pull request #${p.number}: ${changes.added.length} new migration(s), ${changes.modified.length + changes.deleted.length} existing one(s) changed`);
+      const changed = changes.modified.length + changes.deleted.length;
+      log(`pull request #${p.number}: ${changes.added.length} new ${changes.added.length === 1 ? 'migration' : 'migrations'}, ${changed} existing ${changed === 1 ? 'one' : 'ones'} changed`);
       pr = pullRequestScope(changes, p.base.ref, p.base.sha);
     }
 
@@ -197,7 +182,7 @@ export async function run(): Promise<void> {
     process.stdout.write(`::stop-commands::${resume}${EOL}`);
     let report: Report;
     try {
-      report = await runPipeline(config, { log });
+      report = await runPipeline(config, { log: (line) => keepLogLine(line, inputs.verbose) && log(line) });
       log(renderText(report));
     } finally {
       process.stdout.write(`::${resume}::${EOL}`);
@@ -214,7 +199,7 @@ export async function run(): Promise<void> {
     const summary = renderMarkdownDetailed(report, { variant: 'summary', projectKey });
     await writeJobSummary(redact(summary.markdown));
 
-    if (mode === 'pr' && inputs.comment) await postComment(inputs, ctx, report, projectKey, event.pull_request!.number);
+    if (mode === 'pr') await postComment(inputs, ctx, report, projectKey, event.pull_request!.number, event.pull_request!.head.sha, config.projectDir);
     if (mode === 'drift' && inputs.driftIssue) await syncIssue(inputs, ctx, report, projectKey);
 
     setOutputs(report, reportPath, sarifPath);

@@ -1,11 +1,13 @@
 // The sticky PR comment: one per Alembic project, found again by the hidden marker on its first line, created once
-// and then updated in place on every push. Stray duplicates (two runs racing) are removed. Never spams.
+// and then updated in place on every push (not when its body is unchanged). Stray duplicates (two runs racing) are
+// removed. Never spams.
 
 import type { GitHubClient, RepoRef } from './client.ts';
 import { isPermissionDenied, httpStatus } from './client.ts';
 
 export type StickyOutcome =
   | { action: 'created' | 'updated' | 'unchanged'; id: number; url: string; removedDuplicates: number }
+  | { action: 'none' }
   | { action: 'forbidden'; status: number; message: string };
 
 interface IssueComment {
@@ -38,6 +40,7 @@ export async function upsertStickyComment(
   target: RepoRef & { issueNumber: number },
   marker: string,
   body: string,
+  options: { onlyIfExists?: boolean } = {},
 ): Promise<StickyOutcome> {
   if (!body.startsWith(marker)) throw new Error('the comment body must start with its marker');
   const { owner, repo, issueNumber } = target;
@@ -54,6 +57,7 @@ export async function upsertStickyComment(
       removed++;
     }
     if (!mine) {
+      if (options.onlyIfExists) return { action: 'none' };
       const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
       return { action: 'created', id: data.id, url: data.html_url, removedDuplicates: removed };
     }

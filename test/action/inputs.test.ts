@@ -44,8 +44,9 @@ test('action.yml defaults give the documented typed inputs', () => {
     workingDirectory: '.', config: undefined, name: undefined, python: undefined, database: undefined,
     postgresVersion: undefined, postgresImage: undefined, envVars: undefined, checks: undefined, mode: 'auto',
     stairwayScope: undefined, minDowngradeRevision: undefined, databaseUrl: undefined, failOn: undefined,
-    comment: true, annotations: true, sarif: undefined, report: undefined, githubToken: undefined, driftIssue: true,
+    comment: 'changes', suggestions: false, annotations: true, sarif: undefined, report: undefined, githubToken: undefined, driftIssue: true,
     driftIssueLabel: 'alembic-preflight-drift', reportFile: undefined, prNumber: undefined, verbose: false,
+    stepTimeout: undefined, databaseUrlEnv: undefined,
   });
 });
 
@@ -54,8 +55,14 @@ test('values are read, trimmed and checked; bad ones are UserErrors naming the i
   const inputs = getInputs();
   assert.equal(inputs.workingDirectory, 'api');
   assert.equal(inputs.mode, 'pr');
-  assert.equal(inputs.comment, false);
+  assert.equal(inputs.comment, 'never', 'false, from before the modes, means never');
   assert.equal(inputs.prNumber, 12);
+  for (const [given, mode] of [['always', 'always'], ['Never', 'never'], ['changes', 'changes'], ['true', 'changes']] as const) {
+    setInputs({ comment: given });
+    assert.equal(getInputs().comment, mode);
+  }
+  setInputs({ suggestions: 'true' });
+  assert.equal(getInputs().suggestions, true);
   setInputs({ mode: 'sometimes' });
   assert.throws(() => getInputs(), (e) => e instanceof UserError && e.where.input === 'mode');
   setInputs({ mode: 'pr', comment: 'maybe' });

@@ -20,7 +20,7 @@ beforeEach(() => {
   gh.comments = [];
   gh.issues = [];
   gh.requests.length = 0;
-  gh.forbid = { createComment: false, updateComment: false, issues: false };
+  gh.forbid = { createComment: false, updateComment: false, issues: false, reviews: false };
   gh.failAll = null;
   gh.addPullRequest(PR);
 });

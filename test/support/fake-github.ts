@@ -1,5 +1,6 @@
 // A local HTTP server on 127.0.0.1 that speaks the GitHub REST endpoints alembic-preflight calls, so tests run
-// the real Octokit against it: issue comments, issues (list, create, update), search, pulls.get. Records requests.
+// the real Octokit against it: issue comments, issues (list, create, update), search, pulls.get, pull request
+// reviews (list, create, update, their comments, delete a review comment). Records requests.
 
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -28,6 +29,25 @@ export interface FakeIssue {
   headSha?: string;
 }
 
+export interface FakeReviewComment {
+  id: number;
+  path: string;
+  line: number;
+  startLine?: number;
+  side: string;
+  body: string;
+}
+
+export interface FakeReview {
+  id: number;
+  pullNumber: number;
+  commitId: string;
+  body: string;
+  event: string;
+  user: FakeUser;
+  comments: FakeReviewComment[];
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -51,8 +71,11 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   comments: FakeComment[] = [];
   issues: FakeIssue[] = [];
+  reviews: FakeReview[] = [];
+  /** Files (path → lines) each pull request's diff touches; a review comment outside them gets GitHub's 422. */
+  diffLines = new Map<number, Map<string, Set<number>>>();
   /** Switches: answer 403 as GitHub does for a read-only token (fork PRs). */
-  forbid = { createComment: false, updateComment: false, issues: false };
+  forbid = { createComment: false, updateComment: false, issues: false, reviews: false };
   /** Who the token belongs to: null is a GITHUB_TOKEN (GET /user answers 403), a user is a personal token. */
   tokenUser: FakeUser | null = null;
   /** When set, every request is answered with this status (e.g. 500, to test real failures). */
@@ -120,6 +143,22 @@ export class FakeGitHub {
       user: { login: c.user.login, type: c.user.type },
       html_url: `https://github.example/${this.owner}/${this.repo}/issues/${c.issueNumber}#issuecomment-${c.id}`,
       created_at: '2026-01-01T00:00:00Z',
+    };
+  }
+
+  /** Reviews on a pull request that still carry comments (what a reviewer sees in the Files tab). */
+  reviewsOn(pullNumber: number): FakeReview[] {
+    return this.reviews.filter((r) => r.pullNumber === pullNumber);
+  }
+
+  private reviewJson(r: FakeReview) {
+    return {
+      id: r.id,
+      body: r.body,
+      commit_id: r.commitId,
+      state: r.event === 'COMMENT' ? 'COMMENTED' : r.event,
+      user: { login: r.user.login, type: r.user.type },
+      html_url: `https://github.example/${this.owner}/${this.repo}/pull/${r.pullNumber}#pullrequestreview-${r.id}`,
     };
   }
 
@@ -229,6 +268,48 @@ export class FakeGitHub {
         if (b && 'state_reason' in b) issue.stateReason = (b.state_reason as string | null) ?? null;
         return send(200, this.issueJson(issue));
       }
+    }
+    if ((m = new RegExp(`^${base}/pulls/(\\d+)/reviews$`).exec(path))) {
+      const number = Number(m[1]);
+      if (!this.issues.some((i) => i.isPullRequest && i.number === number)) return notFound();
+      if (method === 'GET') {
+        const { slice, headers } = page(this.reviews.filter((r) => r.pullNumber === number));
+        return send(200, slice.map((r) => this.reviewJson(r)), headers);
+      }
+      if (method === 'POST') {
+        if (this.forbid.reviews) return forbidden();
+        const comments = ((b?.comments as Record<string, unknown>[] | undefined) ?? []).map((c) => ({
+          id: this.nextId++, path: String(c.path), line: Number(c.line), side: String(c.side ?? 'RIGHT'), body: String(c.body ?? ''),
+          ...(c.start_line !== undefined ? { startLine: Number(c.start_line) } : {}),
+        }));
+        const diff = this.diffLines.get(number);
+        const outside = diff && comments.find((c) => !(diff.get(c.path)?.has(c.line) && (c.startLine === undefined || diff.get(c.path)?.has(c.startLine))));
+        if (outside) return send(422, { message: 'Unprocessable Entity', errors: [`Line could not be resolved: ${outside.path}:${outside.line}`] });
+        const review: FakeReview = {
+          id: this.nextId++, pullNumber: number, commitId: String(b?.commit_id ?? ''), body: String(b?.body ?? ''),
+          event: String(b?.event ?? 'PENDING'), user: this.tokenUser ?? BOT, comments,
+        };
+        this.reviews.push(review);
+        return send(200, this.reviewJson(review));
+      }
+    }
+    if ((m = new RegExp(`^${base}/pulls/(\\d+)/reviews/(\\d+)(/comments)?$`).exec(path))) {
+      const review = this.reviews.find((r) => r.pullNumber === Number(m![1]) && r.id === Number(m![2]));
+      if (!review) return notFound();
+      if (m[3] && method === 'GET') {
+        const { slice, headers } = page(review.comments);
+        return send(200, slice.map((c) => ({ id: c.id, path: c.path, line: c.line, body: c.body, pull_request_review_id: review.id })), headers);
+      }
+      if (!m[3] && method === 'PUT') {
+        review.body = String(b?.body ?? '');
+        return send(200, this.reviewJson(review));
+      }
+    }
+    if ((m = new RegExp(`^${base}/pulls/comments/(\\d+)$`).exec(path)) && method === 'DELETE') {
+      const review = this.reviews.find((r) => r.comments.some((c) => c.id === Number(m![1])));
+      if (!review) return notFound();
+      review.comments = review.comments.filter((c) => c.id !== Number(m![1]));
+      return send(204, undefined);
     }
     if ((m = new RegExp(`^${base}/pulls/(\\d+)$`).exec(path)) && method === 'GET') {
       const pr = this.issues.find((i) => i.isPullRequest && i.number === Number(m![1]));
