@@ -3,13 +3,14 @@
 
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import { codeDoc } from './finding-codes.ts';
 import type { CheckId, Finding, Report, Severity } from './model.ts';
 import { CHECK_TITLE, rankedFindings } from './ranking.ts';
+import { TOOL_REPOSITORY } from './rule-docs.ts';
 import { normaliseSql } from './sql-statements.ts';
 
-/** Where lint rule pages live: `<base><rule-id>.md`. */
-export const RULE_DOCS_BASE = 'https://github.com/alembic-preflight/alembic-preflight/blob/main/docs/rules/';
-export const TOOL_URI = 'https://github.com/alembic-preflight/alembic-preflight';
+/** package.json's `repository`: the tool's home, and (at the tool's version) where every rule's page is. */
+export const TOOL_URI = TOOL_REPOSITORY;
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const FINGERPRINT_KEY = 'alembicPreflight/v1';
 
@@ -18,7 +19,6 @@ export interface SarifOptions {
   pathPrefix?: string;
   /** Where a finding with no file of its own is shown, relative to the project directory. */
   defaultFile?: string;
-  ruleDocsBase?: string;
 }
 
 type SarifLevel = 'error' | 'warning' | 'note';
@@ -36,8 +36,9 @@ interface SarifRule {
   id: string;
   name: string;
   shortDescription: { text: string };
-  helpUri?: string;
-  help?: { text: string };
+  fullDescription: { text: string };
+  helpUri: string;
+  help: { text: string; markdown: string };
   defaultConfiguration: { level: SarifLevel };
   properties: { tags: string[]; 'problem.severity': string };
 }
@@ -75,17 +76,36 @@ export function repoUri(prefix: string, file: string): string {
   return joined.split('/').map((seg) => encodeURIComponent(seg)).join('/');
 }
 
+/** A hint as plain text: Markdown fences dropped, their code indented, `code spans` unquoted. */
+export function plainHint(hint: string): string {
+  const out: string[] = [];
+  let inCode = false;
+  for (const line of hint.replace(/\r\n?/g, '\n').split('\n')) {
+    if (/^\s*(`{3,}|~{3,})/.test(line)) {
+      inCode = !inCode;
+      continue;
+    }
+    out.push(inCode ? `    ${line}` : line.replace(/`([^`]+)`/g, '$1'));
+  }
+  return out.join('\n').trim();
+}
+
+function sentence(text: string): string {
+  const t = text.replace(/\s*\n\s*/g, ' ').trim();
+  return /[.!?:]$/.test(t) ? t : `${t}.`;
+}
+
+/** Plain text (code scanning shows message.text as it is): the message as a sentence, details, then the fix. */
 function resultText(f: Finding): string {
-  const lines = [f.message];
-  if (f.revision) lines.push(`Revision: ${f.revision}`);
+  const lines = [sentence(f.message)];
+  if (f.revision) lines.push(`Revision: ${f.revision}.`);
   for (const d of f.details ?? []) lines.push(`- ${d}`);
-  if (f.hint) lines.push('', f.hint);
+  if (f.hint) lines.push('', `Fix: ${plainHint(f.hint)}`);
   return lines.join('\n');
 }
 
 export function renderSarif(report: Report, options: SarifOptions = {}): SarifLog {
   const prefix = options.pathPrefix ?? report.projectDir;
-  const docsBase = options.ruleDocsBase ?? RULE_DOCS_BASE;
   const fileOfRevision = new Map(report.revisions.map((r) => [r.revision, r.file]));
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
@@ -97,13 +117,14 @@ export function renderSarif(report: Report, options: SarifOptions = {}): SarifLo
     if (index === undefined) {
       index = rules.length;
       ruleIndex.set(f.code, index);
-      const lint = check === 'lint';
+      const doc = codeDoc(f.code, report.tool.version);
       rules.push({
         id: f.code,
         name: ruleName(f.code),
-        shortDescription: { text: `${CHECK_TITLE[check] ?? check}: ${f.code}` },
-        ...(lint ? { helpUri: `${docsBase}${encodeURIComponent(f.code)}.md` } : {}),
-        ...(lint ? { help: { text: `See ${docsBase}${encodeURIComponent(f.code)}.md` } } : {}),
+        shortDescription: { text: doc.title },
+        fullDescription: { text: `${CHECK_TITLE[check] ?? check}: ${doc.summary}` },
+        helpUri: doc.url,
+        help: { text: `${doc.summary}\n\nSee ${doc.url}`, markdown: doc.markdown },
         defaultConfiguration: { level: LEVEL[f.severity] },
         properties: { tags: ['alembic', 'migrations', check], 'problem.severity': PROBLEM_SEVERITY[f.severity] },
       });
