@@ -44,7 +44,7 @@ function sequence(label: string, runs: (Measure & { stdout: string })[]): Measur
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'preflight-bench-'));
   const t0 = process.hrtime.bigint();
-  const server = await provisionPostgresLocal({});
+  const server = await provisionPostgresLocal({ tcp: true });
   const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();

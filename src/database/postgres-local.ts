@@ -1,19 +1,22 @@
-// The postgres-local provider: a private PostgreSQL cluster from binaries on this machine, in a temp dir, on a
-// free 127.0.0.1 port, with trust auth and crash-unsafe settings. dispose() stops it and removes the dir.
+// The postgres-local provider: a private PostgreSQL cluster from binaries on this machine, in a 0700 temp dir,
+// reachable only through a Unix socket in that dir (no TCP), crash-unsafe settings. dispose() stops it and removes
+// the dir; a parent-death watch does the same if we are killed; the next run reaps what a dead run left.
 
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../errors.ts';
 import { registerDisposable } from './cleanup.ts';
 import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.ts';
-import { PostgresServerProcess, StartFailed, freePort, serverEnv } from './postgres-server-process.ts';
+import { watchAfterDeath } from './parent-death-watch.ts';
+import { MAX_SOCKET_DIR, PostgresServerProcess, SOCKET_PORT, StartFailed, freePort, serverEnv } from './postgres-server-process.ts';
 import { WorkingDatabase, connectClient, type ConnectionTarget } from './postgres-working-database.ts';
 import type { ProvisionSpec, ThrowawayDatabase } from './provider.ts';
 import { handOver, serverAccount, type Account } from './run-as.ts';
-import { throwawayBaseDir } from './temp-dir.ts';
+import { ownedTempDir, reapStaleTempDirs, throwawayBaseDir } from './temp-dir.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -52,14 +55,16 @@ class ClusterTemplates {
 
   private rootDir(tmp: string, account: Account | null): Promise<string> {
     this.root ??= (async () => {
-      const dir = await mkdtemp(join(tmp, 'alembic-preflight-templates-'));
+      const dir = await ownedTempDir(tmp, 'templates');
       await handOver(dir, account);
+      const unwatch = watchAfterDeath('dir', dir);
       const unregister = registerDisposable({
         name: 'postgres-local cluster templates',
         dispose: async () => {
           this.forget();
           unregister();
           await rm(dir, { recursive: true, force: true });
+          unwatch();
         },
         disposeSync: () => rmSync(dir, { recursive: true, force: true }),
       });
@@ -98,17 +103,18 @@ async function copyDataDir(from: string, to: string, cwd: string, account: Accou
   await run('cp', ['-R', from, to], cwd, account);
 }
 
-/** Starts the server, trying another port when one is taken between our probe and postgres binding it. */
+/** Starts the server on its socket; tries again when a start fails on a port (an old server's leftover lock). */
 async function startServer(
   binaries: PostgresBinaries,
   dataDir: string,
-  dir: string,
+  socketDir: string,
   account: Account | null,
   track: (server: PostgresServerProcess) => void,
+  tcp: boolean,
 ): Promise<PostgresServerProcess> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const server = PostgresServerProcess.spawn({ postgres: binaries.postgres, dataDir, socketDir: dir, port, account });
+    const port = tcp ? await freePort() : SOCKET_PORT + attempt - 1;
+    const server = PostgresServerProcess.spawn({ postgres: binaries.postgres, dataDir, socketDir, port, account, tcp });
     track(server);
     try {
       await server.ready;
@@ -149,7 +155,12 @@ export async function startLocal(
   const started = performance.now();
   const account = serverAccount();
   const tmp = throwawayBaseDir(spec.tmpDir);
-  const dir = await mkdtemp(join(tmp, 'alembic-preflight-pg-'));
+  reapOnce(tmp, log);
+  const dir = await ownedTempDir(tmp, 'pg');
+  const unwatchDir = watchAfterDeath('dir', dir);
+  // The socket lives in the cluster's own 0700 dir; a path too long for a socket gets a short private dir of its own.
+  const socketDir = dir.length + 1 <= MAX_SOCKET_DIR ? dir : await mkdtemp(join(tmpdir(), 'apf-'));
+  const unwatchSocketDir = socketDir === dir ? () => {} : watchAfterDeath('dir', socketDir);
   let server: PostgresServerProcess | null = null;
   let working: WorkingDatabase | null = null;
   let disposed: Promise<void> | null = null;
@@ -161,6 +172,9 @@ export async function startLocal(
       } finally {
         if (server) await server.stop();
         await rm(dir, { recursive: true, force: true });
+        if (socketDir !== dir) await rm(socketDir, { recursive: true, force: true });
+        unwatchDir();
+        unwatchSocketDir();
         unregister();
       }
     })();
@@ -172,21 +186,23 @@ export async function startLocal(
     disposeSync: () => {
       server?.stopSync();
       rmSync(dir, { recursive: true, force: true });
+      if (socketDir !== dir) rmSync(socketDir, { recursive: true, force: true });
     },
   });
 
   try {
     await handOver(dir, account);
+    if (socketDir !== dir) await handOver(socketDir, account);
     const template = await templates.dataDir(binaries, tmp, account);
     const templateReady = performance.now();
     const dataDir = join(dir, 'data');
     await copyDataDir(template, dataDir, dir, account);
     const copied = performance.now();
-    server = await startServer(binaries, dataDir, dir, account, (s) => {
+    server = await startServer(binaries, dataDir, socketDir, account, (s) => {
       server = s;
-    });
+    }, spec.tcp ?? false);
     const port = server.port;
-    const target: ConnectionTarget = (database) => ({ host: '127.0.0.1', port, user: SUPERUSER, database });
+    const target: ConnectionTarget = (database) => ({ host: socketDir, port, user: SUPERUSER, database });
     const admin = await connectClient(target('postgres'));
     const connected = performance.now();
     working = await WorkingDatabase.create(admin, target, WORKING_DATABASE, {
@@ -197,14 +213,14 @@ export async function startLocal(
     });
     const { serverVersion, serverVersionNum } = working.version;
     log(`postgres-local: PostgreSQL ${serverVersion} (${binaries.source}: ${binaries.binDir})` +
-      `${account ? ` running as ${account.name}` : ''} on 127.0.0.1:${server.port}, ` +
+      `${account ? ` running as ${account.name}` : ''} on a Unix socket in ${socketDir} (no TCP), ` +
       `first connection after ${ms(connected - started)} ms (initdb/template ${ms(templateReady - started)}, ` +
       `copy ${ms(copied - templateReady)}, start ${ms(connected - copied)}), database ready after ${ms(performance.now() - started)} ms`);
     const db = working;
     return {
       provider: 'postgres-local',
       dialect: 'postgresql',
-      url: `postgresql://${SUPERUSER}@127.0.0.1:${server.port}/${WORKING_DATABASE}`,
+      url: spec.tcp ? `postgresql://${SUPERUSER}@127.0.0.1:${port}/${WORKING_DATABASE}` : socketUrl(SUPERUSER, WORKING_DATABASE, socketDir, port),
       serverVersion,
       serverVersionNum,
       snapshot: () => db.snapshot(),
@@ -215,4 +231,20 @@ export async function startLocal(
     await dispose();
     throw error;
   }
+}
+
+/** `postgresql://user@/db?host=/dir`: libpq's form for a socket directory, which psycopg2, psycopg 3 and asyncpg
+ * read through SQLAlchemy (url.ts turns it into pg8000's `unix_sock`). The port is given only when not 5432. */
+export function socketUrl(user: string, database: string, socketDir: string, port: number): string {
+  const host = encodeURIComponent(socketDir).replace(/%2F/g, '/');
+  return `postgresql://${user}@/${database}?host=${host}${port === SOCKET_PORT ? '' : `&port=${port}`}`;
+}
+
+let reaped = false;
+
+/** Once per process: clusters and temp dirs whose run died without cleaning up are stopped and removed. */
+function reapOnce(tmp: string, log: (line: string) => void): void {
+  if (reaped) return;
+  reaped = true;
+  for (const dir of reapStaleTempDirs(tmp)) log(`postgres-local: removed ${dir}, left by a run that was killed`);
 }

@@ -1,9 +1,11 @@
-// One `postgres` server process on this machine: start it on a free 127.0.0.1 port, know when it accepts
-// connections, stop it (fast shutdown, then SIGKILL), and a synchronous kill for the last moments of our process.
+// One `postgres` server process on this machine: start it listening on a Unix socket in a private directory only
+// (no TCP), know when it accepts connections, stop it (fast shutdown, then SIGKILL), and a synchronous kill for the
+// last moments of our process. A parent-death watch stops it if we are killed outright.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { watchAfterDeath } from './parent-death-watch.ts';
 import type { Account } from './run-as.ts';
 
 /** Settings that make a throwaway server fast: nothing it writes has to survive a crash. */
@@ -17,11 +19,17 @@ const THROWAWAY_SETTINGS = [
   'jit=off',
   'shared_buffers=32MB',
   'max_connections=50',
+  // Only the socket, only its owner: no TCP listener, and the socket file itself is 0700 too (its directory is).
+  'listen_addresses=',
+  'unix_socket_permissions=0700',
 ];
+
+/** With no TCP listener, the port only names the socket file (.s.PGSQL.5432) in the cluster's own directory. */
+export const SOCKET_PORT = 5432;
 
 const LOG_LINES_KEPT = 40;
 // Unix socket paths are limited to 107 bytes (sun_path); leave room for "/.s.PGSQL.NNNNN".
-const MAX_SOCKET_DIR = 90;
+export const MAX_SOCKET_DIR = 90;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -90,17 +98,26 @@ export class PostgresServerProcess {
     port: number;
     account: Account | null;
     timeoutMs?: number;
+    /** Also listen on 127.0.0.1 (tests only: see ProvisionSpec.tcp). */
+    tcp?: boolean;
   }): PostgresServerProcess {
-    const args = ['-D', opts.dataDir, '-p', String(opts.port), '-h', '127.0.0.1',
-      '-k', opts.socketDir.length <= MAX_SOCKET_DIR ? opts.socketDir : ''];
+    if (opts.socketDir.length > MAX_SOCKET_DIR) throw new StartFailed(`socket directory path too long: ${opts.socketDir}`, '', false);
+    const args = ['-D', opts.dataDir, '-p', String(opts.port), '-k', opts.socketDir];
     for (const setting of THROWAWAY_SETTINGS) args.push('-c', setting);
+    if (opts.tcp) args.push('-c', 'listen_addresses=127.0.0.1');
     const child = spawn(opts.postgres, args, {
       cwd: opts.socketDir,
       env: serverEnv(),
       stdio: ['ignore', 'ignore', 'pipe'],
+      // Its own process group: a Ctrl-C at the terminal reaches us, and we stop the server in order.
+      detached: true,
       ...(opts.account ? { uid: opts.account.uid, gid: opts.account.gid } : {}),
     });
     const server = new PostgresServerProcess(child, opts.port);
+    if (child.pid !== undefined) {
+      const unwatch = watchAfterDeath('server', child.pid);
+      child.once('exit', unwatch);
+    }
     server.ready = server.watchStartup(opts.postgres, opts.timeoutMs ?? 30_000);
     return server;
   }

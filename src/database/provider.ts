@@ -22,6 +22,9 @@ export interface ProvisionSpec {
   sqliteSnapshot?: (path: string) => Promise<SchemaSnapshot>;
   /** The SQLite library version the driver's Python links (sqlite3.sqlite_version), reported as serverVersion. */
   sqliteVersion?: string;
+  /** postgres-local only, never set from user input: also listen on 127.0.0.1 (trust auth) and hand out a TCP URL.
+   * For tests and the benchmark, which use a private cluster as the "existing server" of postgres-url mode. */
+  tcp?: boolean;
 }
 
 export interface ThrowawayDatabase {

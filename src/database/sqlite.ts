@@ -2,12 +2,13 @@
 // env.py open the same database). Snapshots come from the driver; reset recreates the file; dispose removes the dir.
 
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../errors.ts';
 import { registerDisposable } from './cleanup.ts';
 import type { ProvisionSpec, ThrowawayDatabase } from './provider.ts';
-import { throwawayBaseDir } from './temp-dir.ts';
+import { watchAfterDeath } from './parent-death-watch.ts';
+import { ownedTempDir, throwawayBaseDir } from './temp-dir.ts';
 import { sqliteUrl } from './url.ts';
 
 const FILE = 'preflight.db';
@@ -21,12 +22,14 @@ export function sqliteVersionNumber(version: string): number {
 }
 
 export async function provisionSqlite(spec: ProvisionSpec): Promise<ThrowawayDatabase> {
-  const dir = await mkdtemp(join(throwawayBaseDir(spec.tmpDir), 'alembic-preflight-sqlite-'));
+  const dir = await ownedTempDir(throwawayBaseDir(spec.tmpDir), 'sqlite');
+  const unwatch = watchAfterDeath('dir', dir);
   const path = join(dir, FILE);
   let disposed: Promise<void> | null = null;
   const dispose = (): Promise<void> => {
     disposed ??= (async () => {
       await rm(dir, { recursive: true, force: true });
+      unwatch();
       unregister();
     })();
     return disposed;

@@ -41,7 +41,20 @@ export function withDriver(url: string, driver: string | null, asyncEnv = false)
   if (!scheme) throw new TypeError(`not a database URL: ${maskUrl(url)}`);
   const rest = url.replace(SCHEME, '');
   const chosen = driver ?? (asyncEnv ? (DEFAULT_ASYNC_DRIVER[scheme.dialect] ?? null) : null);
-  return `${scheme.dialect}${chosen ? `+${chosen}` : ''}://${rest}`;
+  return `${scheme.dialect}${chosen ? `+${chosen}` : ''}://${chosen === 'pg8000' ? pg8000Socket(rest) : rest}`;
+}
+
+/** pg8000 takes a socket as `unix_sock=/dir/.s.PGSQL.5432`, not libpq's `host=/dir` (which it would try over TCP). */
+function pg8000Socket(rest: string): string {
+  const q = rest.indexOf('?');
+  if (q === -1) return rest;
+  const params = rest.slice(q + 1).split('&');
+  const host = params.find((p) => p.startsWith('host=/'));
+  if (!host) return rest;
+  const port = params.find((p) => p.startsWith('port='))?.slice(5) ?? '5432';
+  const kept = params.filter((p) => !p.startsWith('host=') && !p.startsWith('port='));
+  kept.push(`unix_sock=${host.slice(5)}/.s.PGSQL.${port}`);
+  return `${rest.slice(0, q)}?${kept.join('&')}`;
 }
 
 function splitPath(url: string): { head: string; path: string; tail: string } {

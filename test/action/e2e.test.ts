@@ -151,7 +151,7 @@ test('drift mode (nightly): one issue, opened on drift, updated while it lasts, 
     t.skip(`${entry} is not built: run \`npm run build\` first (or PREFLIGHT_ACTION_ENTRY=src)`);
     return;
   }
-  const live = await provisionPostgresLocal({});
+  const live = await provisionPostgresLocal({ tcp: true });
   try {
     execFileSync(join(repoRoot, '.venv', 'bin', 'alembic'), ['upgrade', 'head'], {
       cwd: fixture('healthy'),

@@ -20,7 +20,7 @@ function postgresProcesses(): string[] {
 // A second server standing for "production": the checker must never write to it.
 let prod: ThrowawayDatabase;
 before(async () => {
-  prod = await provisionPostgresLocal({});
+  prod = await provisionPostgresLocal({ tcp: true });
   const c = new pg.Client({ connectionString: prod.url });
   await c.connect();
   await c.query('CREATE TABLE customers (id int primary key, name text)');

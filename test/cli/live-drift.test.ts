@@ -40,7 +40,7 @@ async function state() {
 }
 
 before(async () => {
-  live = await provisionPostgresLocal({});
+  live = await provisionPostgresLocal({ tcp: true });
   execFileSync(join(repoRoot, '.venv', 'bin', 'alembic'), ['upgrade', MID], {
     cwd: fixture('healthy'),
     env: { ...process.env, DATABASE_URL: live.url.replace('postgresql://', 'postgresql+psycopg2://') },
@@ -115,7 +115,7 @@ test('a revision the code does not have, and a database without alembic_version,
 
 test("env.py's own version_table is read on the live database, and is not drift", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-version-table-'));
-  const other = await provisionPostgresLocal({});
+  const other = await provisionPostgresLocal({ tcp: true });
   try {
     const project = join(dir, 'healthy');
     cpSync(fixture('healthy'), project, { recursive: true });

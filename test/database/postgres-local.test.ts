@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { findPostgresBinaries, listPostgresBinaries } from '../../src/database/postgres-binaries.ts';
@@ -30,10 +30,14 @@ async function query<R extends pg.QueryResultRow>(sql: string): Promise<R[]> {
   }
 }
 
-test('postgres-local: a private cluster on 127.0.0.1 with a working database, reported with its timings', async () => {
+test('postgres-local: a private cluster on a Unix socket in a 0700 dir, no TCP, reported with its timings', async () => {
   assert.equal(db.provider, 'postgres-local');
   assert.equal(db.dialect, 'postgresql');
-  assert.match(db.url, /^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/preflight$/);
+  assert.match(db.url, /^postgresql:\/\/postgres@\/preflight\?host=\/\S+$/);
+  assert.equal(statSync(dir).mode & 0o777, 0o700, 'the socket dir is private');
+  assert.equal(statSync(`${dir}/.s.PGSQL.5432`).mode & 0o777, 0o700, 'the socket itself too');
+  const [listen] = await query<{ l: string }>("SELECT current_setting('listen_addresses') AS l");
+  assert.equal(listen?.l, '', 'no TCP listener');
   assert.ok(db.serverVersionNum >= 100000);
   const [row] = await query<{ db: string; fsync: string }>("SELECT current_database() AS db, current_setting('fsync') AS fsync");
   assert.deepEqual(row, { db: 'preflight', fsync: 'off' });

@@ -13,7 +13,7 @@ let admin: pg.Client;
 let serverUrl: (role: string) => string;
 
 before(async () => {
-  server = await provisionPostgresLocal({});
+  server = await provisionPostgresLocal({ tcp: true });
   admin = new pg.Client({ connectionString: withDatabase(server.url, 'postgres') });
   await admin.connect();
   await admin.query("CREATE ROLE maker LOGIN CREATEDB PASSWORD 'maker-secret'");

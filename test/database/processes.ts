@@ -21,12 +21,13 @@ export function processesMentioning(text: string): { pid: number; cmdline: strin
   return out;
 }
 
-/** Data dir of a postgres-local database, from the running server's command line (found by its port). */
+/** The cluster dir of a postgres-local database: the socket directory its URL names (`?host=/dir`). */
 export function clusterDirOf(url: string): string {
-  const port = new URL(url).port;
-  const server = processesMentioning(`-p ${port} `).find((p) => p.cmdline.includes(' -D '));
-  if (!server) throw new Error(`no postgres process listens on port ${port}`);
-  const m = / -D (\S+)\/data /.exec(server.cmdline);
-  if (!m) throw new Error(`unexpected postgres command line: ${server.cmdline}`);
-  return m[1]!;
+  // Not `new URL()`: a user with an empty host (`postgres@/db`) is libpq's form, not WHATWG's.
+  const m = /[?&]host=([^&]+)/.exec(url);
+  const dir = m ? decodeURIComponent(m[1]!) : null;
+  if (!dir?.startsWith('/')) throw new Error(`not a postgres-local socket URL: ${url}`);
+  const server = processesMentioning(`-D ${dir}/data `)[0];
+  if (!server) throw new Error(`no postgres process runs from ${dir}/data`);
+  return dir;
 }

@@ -48,7 +48,7 @@ let admin: pg.Client;
 let productionUrl: string;
 
 before(async () => {
-  db = await provisionPostgresLocal({});
+  db = await provisionPostgresLocal({ tcp: true });
   const u = new URL(db.url);
   admin = new pg.Client({ host: u.hostname, port: Number(u.port), user: u.username, database: 'postgres' });
   await admin.connect();
