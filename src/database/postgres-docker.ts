@@ -1,5 +1,6 @@
 // The postgres-docker provider: a PostgreSQL container started with testcontainers (image default
-// postgres:17-alpine), stopped and removed on dispose; testcontainers' reaper removes it if we die first.
+// postgres:17-alpine), its port published on 127.0.0.1 only, removed on every exit path by us (labelled; dead runs'
+// containers reaped at the next start), and by testcontainers' reaper (Ryuk) too where its image can be had.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { registerDisposable } from './cleanup.ts';
+import { engineAddress, ownLabels, reapStaleContainers, removeContainerSync } from './docker-containers.ts';
+import { decideReaper } from './docker-reaper.ts';
 import { loadTestcontainers } from './testcontainers-module.ts';
 import { WorkingDatabase, connectClient, type ConnectionTarget } from './postgres-working-database.ts';
 import type { ProvisionSpec, ThrowawayDatabase } from './provider.ts';
@@ -73,54 +76,107 @@ export async function dockerAvailable(): Promise<boolean> {
   return socket ? pingSocket(socket) : false;
 }
 
+/** Publish on loopback only when the engine is on this machine: a remote engine's loopback is not ours. */
+function engineIsLocal(host: string): boolean {
+  return host === 'localhost' || host === '127.0.0.1' || host === '::1';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export async function provisionPostgresDocker(spec: ProvisionSpec): Promise<ThrowawayDatabase> {
   const log = spec.log ?? (() => {});
   const image = dockerImage(spec);
   const started = performance.now();
   // Loaded only here: importing testcontainers costs about half a second.
-  const { GenericContainer, Wait } = await loadTestcontainers();
+  const tc = await loadTestcontainers();
+  let client: Awaited<ReturnType<typeof tc.getContainerRuntimeClient>>;
+  try {
+    client = await tc.getContainerRuntimeClient();
+  } catch (error) {
+    throw new UserError(`no Docker engine answers: ${errorMessage(error)}`, { input: 'database' });
+  }
+  // Containers of runs that died (SIGKILL, a crashed runner) go while ours starts.
+  const reaping = reapStaleContainers(client, log).catch((error: unknown) => {
+    log(`postgres-docker: could not look for containers of earlier runs: ${errorMessage(error)}`);
+  });
+  const reaper = await decideReaper(client);
+  if (!reaper.ryuk) log(`postgres-docker: no Ryuk (${reaper.reason}); alembic-preflight removes its containers itself`);
+
+  const address = engineAddress(client);
+  const host = client.info.containerRuntime.host;
+  const loopback = engineIsLocal(host);
   const password = randomBytes(18).toString('base64url');
   const command = ['postgres'];
   for (const setting of THROWAWAY_SETTINGS) command.push('-c', setting);
-  log(`postgres-docker: starting ${image}`);
-  let container: Awaited<ReturnType<InstanceType<typeof GenericContainer>['start']>>;
-  try {
-    container = await new GenericContainer(image)
-      .withEnvironment({ POSTGRES_PASSWORD: password, POSTGRES_USER: 'postgres', POSTGRES_DB: 'postgres' })
-      .withCommand(command)
-      .withExposedPorts(5432)
-      // The entrypoint starts a temporary server to run init scripts, then the real one: wait for the second.
-      .withWaitStrategy(Wait.forAll([
-        Wait.forLogMessage(/database system is ready to accept connections/, 2),
-        Wait.forListeningPorts(),
-      ]))
-      .withStartupTimeout(120_000)
-      .start();
-  } catch (error) {
-    throw new UserError(`could not start the ${image} container: ${(error as Error).message}`, { input: 'postgres-image' });
-  }
 
+  let containerId: string | null = null;
+  let container: Awaited<ReturnType<InstanceType<typeof tc.GenericContainer>['start']>> | null = null;
   let working: WorkingDatabase | null = null;
+  let unregister: (() => void) | null = null;
   let disposed: Promise<void> | null = null;
   const dispose = (): Promise<void> => {
     disposed ??= (async () => {
       try {
         if (working) await working.close({ drop: false });
       } finally {
-        await container.stop({ remove: true, timeout: 2_000 });
-        unregister();
+        try {
+          if (container) await container.stop({ remove: true, removeVolumes: true, timeout: 2_000 });
+          else if (containerId) await client.container.dockerode.getContainer(containerId).remove({ force: true, v: true });
+        } catch (error) {
+          // Already gone (removed by a reaper, or by a concurrent dispose) is what we wanted.
+          if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        }
+        unregister?.();
       }
     })();
     return disposed;
   };
-  // No disposeSync: nothing synchronous can stop a container; testcontainers' reaper (Ryuk) removes it when our
-  // process is gone.
-  const unregister = registerDisposable({ name: `postgres-docker container ${container.getId().slice(0, 12)}`, dispose });
+  const disposeSync = (): void => {
+    if (containerId) removeContainerSync(containerId, address);
+  };
+
+  // Registered the moment the container exists, so a signal while PostgreSQL starts removes it too.
+  class PreflightContainer extends tc.GenericContainer {
+    bindToLoopback(): this {
+      this.hostConfig.PortBindings = { ...this.hostConfig.PortBindings, '5432/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+      return this;
+    }
+
+    protected override async containerCreated(id: string): Promise<void> {
+      containerId = id;
+      unregister = registerDisposable({ name: `postgres-docker container ${id.slice(0, 12)}`, dispose, disposeSync });
+    }
+  }
+
+  log(`postgres-docker: starting ${image}`);
+  try {
+    const definition = new PreflightContainer(image)
+      // --no-sync: initdb's fsync is most of the container's start-up, and a throwaway cluster needs none.
+      .withEnvironment({ POSTGRES_PASSWORD: password, POSTGRES_USER: 'postgres', POSTGRES_DB: 'postgres', POSTGRES_INITDB_ARGS: '--no-sync' })
+      .withCommand(command)
+      .withLabels(ownLabels())
+      .withExposedPorts(5432)
+      // The entrypoint starts a temporary server to run init scripts, then the real one: wait for the second.
+      .withWaitStrategy(tc.Wait.forAll([
+        tc.Wait.forLogMessage(/database system is ready to accept connections/, 2),
+        tc.Wait.forListeningPorts(),
+      ]))
+      .withStartupTimeout(120_000);
+    container = await (loopback ? definition.bindToLoopback() : definition).start();
+  } catch (error) {
+    await dispose().catch((e: unknown) => log(`postgres-docker: removing the failed container: ${errorMessage(e)}`));
+    await reaping;
+    throw new UserError(`could not start the ${image} container: ${errorMessage(error)}`, { input: 'postgres-image' });
+  }
 
   try {
-    const host = container.getHost();
+    await reaping;
+    // 127.0.0.1 rather than localhost, which may resolve to ::1 first, where nothing is published.
+    const dbHost = loopback ? '127.0.0.1' : container.getHost();
     const port = container.getMappedPort(5432);
-    const target: ConnectionTarget = (database) => ({ host, port, user: 'postgres', password, database });
+    const target: ConnectionTarget = (database) => ({ host: dbHost, port, user: 'postgres', password, database });
     const admin = await connectClient(target('postgres'));
     working = await WorkingDatabase.create(admin, target, WORKING_DATABASE, {
       excludeTables: [spec.versionTable ?? 'alembic_version'],
@@ -128,12 +184,12 @@ export async function provisionPostgresDocker(spec: ProvisionSpec): Promise<Thro
     });
     const db = working;
     const { serverVersion, serverVersionNum } = working.version;
-    log(`postgres-docker: PostgreSQL ${serverVersion} (${image}) on ${host}:${port}, ready after ` +
+    log(`postgres-docker: PostgreSQL ${serverVersion} (${image}) on ${dbHost}:${port}, ready after ` +
       `${Math.round(performance.now() - started)} ms`);
     return {
       provider: 'postgres-docker',
       dialect: 'postgresql',
-      url: `postgresql://postgres:${encodeURIComponent(password)}@${host}:${port}/${WORKING_DATABASE}`,
+      url: `postgresql://postgres:${encodeURIComponent(password)}@${dbHost}:${port}/${WORKING_DATABASE}`,
       serverVersion,
       serverVersionNum,
       snapshot: () => db.snapshot(),
