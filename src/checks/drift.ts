@@ -4,7 +4,25 @@
 import type { DriftResult } from '../driver/protocol.ts';
 import type { CheckResult, Finding } from '../report/model.ts';
 
-export function driftResult(drift: DriftResult, envFile: string | undefined, durationMs: number): CheckResult {
+/** SQLite has no ALTER COLUMN and cannot add or drop constraints: the op.* code in batch mode, and no now(). */
+export function forSqlite(code: string): string {
+  const noNow = code.replace(/sa\.text\((['"])now\(\)\1\)/g, 'sa.text("(CURRENT_TIMESTAMP)")').replace(/sa\.func\.now\(\)/g, 'sa.text("(CURRENT_TIMESTAMP)")');
+  const m = /^(\s*)op\.(alter_column|create_unique_constraint|create_foreign_key|create_check_constraint|drop_constraint)\((['"][^'"]+['"])\s*,\s*([\s\S]*)$/.exec(noNow);
+  if (!m) return noNow;
+  const [, indent, fn, table, rest] = m;
+  // create_* and drop_constraint take the constraint name first and the table second; alter_column the table first.
+  const call = fn === 'alter_column'
+    ? `batch_op.alter_column(${rest}`
+    : `batch_op.${fn}(${table}, ${rest!.replace(/^(['"][^'"]+['"])\s*,\s*/, '')}`;
+  const tableName = fn === 'alter_column' ? table : /^(['"][^'"]+['"])/.exec(rest!)?.[1] ?? table;
+  return `${indent}with op.batch_alter_table(${tableName}) as batch_op:\n${indent}    ${call.replace(/\n/g, `\n${indent}    `)}`;
+}
+
+function needsBatch(sql: string | null): boolean {
+  return sql !== null && /\bALTER\s+TABLE\b[\s\S]*\b(ALTER\s+COLUMN|ADD\s+CONSTRAINT|DROP\s+CONSTRAINT)\b/i.test(sql);
+}
+
+export function driftResult(drift: DriftResult, envFile: string | undefined, durationMs: number, dialect: 'postgresql' | 'sqlite' = 'postgresql'): CheckResult {
   if (!drift.hasMetadata) {
     return {
       id: 'drift',
@@ -20,23 +38,30 @@ export function driftResult(drift: DriftResult, envFile: string | undefined, dur
       }],
     };
   }
-  const findings: Finding[] = drift.items.map((item) => ({
+  const findings: Finding[] = drift.items.map((item) => {
+    const sqlite = dialect === 'sqlite';
+    const batch = sqlite && needsBatch(item.sql);
+    const code = sqlite ? forSqlite(item.code) : item.code;
+    return {
     code: `drift/${item.kind.replace(/_/g, '-')}`,
     severity: 'error',
     message: item.message,
     hint: [
-      `Generate a migration (\`alembic revision --autogenerate\`), or write it:\n\n${fenced('python', item.code)}`,
-      item.sql ? `It would run:\n\n${fenced('sql', item.sql)}` : item.sqlError ? `(SQL not rendered offline: ${item.sqlError})` : '',
+      `Generate a migration (\`alembic revision --autogenerate\`${sqlite ? ' with `render_as_batch=True` in env.py' : ''}), or write it:\n\n${fenced('python', code)}`,
+      batch
+        ? 'SQLite has no ALTER COLUMN and cannot change constraints in place: batch mode recreates the table with the change (copy, drop, rename).'
+        : item.sql ? `It would run:\n\n${fenced('sql', item.sql)}` : item.sqlError ? `(SQL not rendered offline: ${item.sqlError})` : '',
       item.blind ?? '',
     ].filter(Boolean).join('\n\n'),
     sql: item.sql ?? undefined,
     // What autogenerate cannot see goes next to what it did see, so nobody reads "no more drift" into silence.
     details: [...(item.blind ? [item.blind] : []), ...drift.notes],
-  }));
+    } satisfies Finding;
+  });
   return {
     id: 'drift',
     status: findings.length ? 'failed' : 'passed',
-    reason: findings.length ? `${findings.length} difference(s) between the models and the migrated database` : drift.notes.join(' '),
+    reason: findings.length ? `${findings.length} ${findings.length === 1 ? 'difference' : 'differences'} between the models and the migrated database` : drift.notes.join(' '),
     durationMs,
     findings,
   };

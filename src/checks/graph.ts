@@ -115,7 +115,10 @@ export function analyseGraph(graph: GraphResult, isNew: (file: string) => boolea
     });
   }
 
-  if (heads.length > 1 && order.complete) {
+  // A dangling down_revision splits the graph into pieces that look like extra heads: that "head" is the same
+  // problem, and `alembic merge` would be wrong advice.
+  const dangling = findings.some((f) => f.code === 'graph/dangling-down-revision');
+  if (heads.length > 1 && order.complete && !dangling) {
     const files = heads.map((h) => `${h} (${byId.get(h)?.file})`);
     const last = byId.get(heads[heads.length - 1]!);
     findings.push({

@@ -9,6 +9,7 @@ import type { CheckResult } from '../report/model.ts';
 import type { GraphAnalysis } from './graph.ts';
 import type { OfflineSql } from './offline-sql.ts';
 import type { WalkResult } from './walk.ts';
+import { count } from '../report/wording.ts';
 
 export function lintCheck(input: {
   config: Config;
@@ -49,7 +50,7 @@ export function lintCheck(input: {
   return {
     id: 'lint',
     status: findings.some((f) => f.severity === 'error') ? 'failed' : 'passed',
-    reason: `${statementsLinted} statement(s) in ${revisions.length} revision(s)`,
+    reason: `${count(statementsLinted, 'statement')} in ${count(revisions.length, 'revision')}`,
     durationMs: Date.now() - started,
     findings,
   };

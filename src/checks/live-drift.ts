@@ -10,6 +10,7 @@ import { diffSnapshots, describeChange, type SchemaChange } from '../schema/diff
 import { snapshotPostgres } from '../schema/postgres-snapshot.ts';
 import type { SchemaSnapshot } from '../schema/snapshot.ts';
 import type { GraphAnalysis } from './graph.ts';
+import { count } from '../report/wording.ts';
 
 export interface LiveState {
   /** Revisions in the live alembic_version, or null when the table does not exist. */
@@ -99,7 +100,7 @@ export function liveRevisionStatus(current: string[] | null, graph: GraphAnalysi
     findings.push({
       code: 'live-drift/pending-migrations',
       severity: 'warning',
-      message: `the live database is at revision ${current.join(', ')}, head is ${heads.join(', ')}: ${pending.length} migration(s) pending ("Target database is not up to date")`,
+      message: `the live database is at revision ${current.join(', ')}, head is ${heads.join(', ')}: ${count(pending.length, 'migration')} pending ("Target database is not up to date")`,
       details: pending.map((id) => `${id} ${graph.byId.get(id)?.file ?? ''}`),
       hint: 'Run `alembic upgrade head` as part of the deployment.',
     });

@@ -3,6 +3,7 @@
 
 import type { RegistrationResult } from '../driver/protocol.ts';
 import type { CheckResult, Finding } from '../report/model.ts';
+import { count } from '../report/wording.ts';
 
 export function modelsRegisteredResult(reg: RegistrationResult | null, envFile: string | undefined, durationMs: number): CheckResult {
   if (!reg) {
@@ -34,7 +35,7 @@ export function modelsRegisteredResult(reg: RegistrationResult | null, envFile: 
   return {
     id: 'models-registered',
     status: findings.some((f) => f.severity === 'error') ? 'failed' : 'passed',
-    reason: `${reg.imported.length} module(s) imported from ${reg.packages.join(', ') || 'no package'}${reg.discovered ? ' (found from target_metadata)' : ''}`,
+    reason: `${count(reg.imported.length, 'module')} imported from ${reg.packages.join(', ') || 'no package'}${reg.discovered ? ' (found from target_metadata)' : ''}`,
     durationMs,
     findings,
   };

@@ -4,6 +4,7 @@
 import type { PullRequestScope } from '../config.ts';
 import type { CheckResult, Finding } from '../report/model.ts';
 import type { GraphAnalysis } from './graph.ts';
+import { count } from '../report/wording.ts';
 
 export function prMigrationsResult(pr: PullRequestScope, graph: GraphAnalysis): CheckResult {
   const findings: Finding[] = [];
@@ -23,7 +24,7 @@ export function prMigrationsResult(pr: PullRequestScope, graph: GraphAnalysis): 
   return {
     id: 'pr-migrations',
     status: findings.length ? 'failed' : 'passed',
-    reason: `${pr.newFiles.length} new migration file(s), ${pr.modifiedFiles.length} changed`,
+    reason: `${count(pr.newFiles.length, 'new migration file')}, ${pr.modifiedFiles.length} changed`,
     durationMs: 0,
     findings,
   };

@@ -10,6 +10,7 @@ import { InternalError } from '../errors.ts';
 import { findingFromDriverError } from './driver-finding.ts';
 import { describeTrace } from './stairway.ts';
 import { driverErrorPayload, isIrreversible, type WalkResult } from './walk.ts';
+import { count } from '../report/wording.ts';
 
 /** The lowest revision the round trip can go down to: the newest irreversible one or the configured floor,
  * whichever is higher; undefined for base. */
@@ -63,7 +64,7 @@ export async function runRoundtrip(
     findings.push({
       code: 'roundtrip/downgrade-leaves-trace',
       severity: 'error',
-      message: `after downgrading from head to ${target}, the schema is not what it was at ${target}: ${trace.length} difference(s)`,
+      message: `after downgrading from head to ${target}, the schema is not what it was at ${target}: ${count(trace.length, 'difference')}`,
       details: trace.map(describeTrace),
       hint: 'The stairway check names the revision whose downgrade leaves this behind.',
     });
@@ -80,7 +81,7 @@ export async function runRoundtrip(
     findings.push({
       code: 'roundtrip/schema-differs',
       severity: 'error',
-      message: `the schema after upgrade → downgrade → upgrade differs from the first upgrade: ${differs.length} difference(s)`,
+      message: `the schema after upgrade → downgrade → upgrade differs from the first upgrade: ${count(differs.length, 'difference')}`,
       details: differs.map(describeChange),
     });
   }

@@ -6,6 +6,7 @@ import type { CheckResult, Finding } from '../report/model.ts';
 import { describeChange, type SchemaChange } from '../schema/diff.ts';
 import { findingFromDriverError } from './driver-finding.ts';
 import type { WalkResult } from './walk.ts';
+import { count } from '../report/wording.ts';
 
 export function describeTrace(c: SchemaChange): string {
   if (c.change === 'added') return `${describeChange(c)} (left behind by the downgrade)`;
@@ -35,7 +36,7 @@ export function stairwayResult(walk: WalkResult, byId: Map<string, RevisionRecor
       findings.push({
         code: 'stairway/downgrade-leaves-trace',
         severity: 'error',
-        message: `the downgrade of revision ${r.revision} does not undo its upgrade: ${r.trace.length} difference(s)${left ? `, ${left} object(s) left behind` : ''}`,
+        message: `the downgrade of revision ${r.revision} does not undo its upgrade: ${count(r.trace.length, 'difference')}${left ? `, ${count(left, 'object')} left behind` : ''}`,
         ...at,
         details: r.trace.map(describeTrace),
         hint: 'Make downgrade() drop what upgrade() created: for an enum type, `sa.Enum(name="...").drop(op.get_bind(), checkfirst=True)`; for an index, `op.drop_index(...)`; for a sequence, `op.execute("DROP SEQUENCE ...")`.',
@@ -54,8 +55,8 @@ export function stairwayResult(walk: WalkResult, byId: Map<string, RevisionRecor
     id: 'stairway',
     status: failed ? 'failed' : !walk.completed && checked === 0 ? 'skipped' : 'passed',
     reason: !walk.completed
-      ? `stopped where the upgrade failed; ${checked} revision(s) checked`
-      : inScope < walk.revisions.length ? `${checked} revision(s) checked (scope: new revisions)` : undefined,
+      ? `stopped where the upgrade failed; ${count(checked, 'revision')} checked`
+      : inScope < walk.revisions.length ? `${count(checked, 'revision')} checked (scope: new revisions)` : undefined,
     durationMs,
     findings,
   };

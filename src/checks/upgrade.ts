@@ -20,7 +20,7 @@ export function upgradeResult(walk: WalkResult, byId: Map<string, RevisionRecord
   return {
     id: 'upgrade',
     status: findings.length ? 'failed' : 'passed',
-    reason: notReached > 0 ? `${notReached} later revision(s) were not applied after the failure` : undefined,
+    reason: notReached > 0 ? `${notReached === 1 ? '1 later revision was' : `${notReached} later revisions were`} not applied after the failure` : undefined,
     durationMs,
     findings,
   };

@@ -7,6 +7,7 @@ import type { Finding, Severity } from '../report/model.ts';
 import { directiveCovers, readFileDirectives, readSqlDirectives, type IgnoreDirective } from './ignores.ts';
 import { isIgnorableCheckCode } from '../checks/finding-ignores.ts';
 import { showLockMode } from './locks.ts';
+import { hintFor } from './hints/index.ts';
 import { createStatementParser } from './parse.ts';
 import { buildRevision, SchemaHistory, type BuiltRevision } from './revision-context.ts';
 import { ALL_RULES, ruleById } from './rules/index.ts';
@@ -161,7 +162,7 @@ export function lintMigrations(input: LintInput): LintOutput {
         message: report.message,
         revision: rev.revision,
         file,
-        hint: rule.hint,
+        hint: hintFor(rule, report, ctx),
         evidence: { ...evidenceOf(stmt, built, input), ...report.evidence },
       };
       if (line !== null) finding.line = line;

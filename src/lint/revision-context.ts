@@ -223,7 +223,11 @@ export function buildRevision(
       // State after this statement.
       if (p.kind === 'alter-table') {
         for (const a of p.actions) {
-          if (a.kind === 'set-type') typesBefore.set(`${stmt.index}:${p.table}.${a.column}`, history.type(p.table, a.column));
+          // The type before: for a type change's message, and for hints that restate the column (existing_type=).
+          if (a.kind === 'set-type' || a.kind === 'set-not-null' || a.kind === 'drop-not-null') {
+            typesBefore.set(`${stmt.index}:${p.table}.${a.column}`, history.type(p.table, a.column));
+          }
+          if (a.kind === 'rename-column') typesBefore.set(`${stmt.index}:${p.table}.${a.from}`, history.type(p.table, a.from));
           if (a.kind === 'set-not-null' && history.hasValidatedNotNull(p.table, a.column)) {
             notNullBefore.add(`${stmt.index}:${p.table}.${a.column}`);
           }

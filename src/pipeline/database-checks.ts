@@ -65,7 +65,7 @@ export async function runDatabaseChecks(
         const started = Date.now();
         const drift = await driver.call('drift', { registration: wants('models-registered'), modelPackages: config.drift.modelPackages });
         const ms = Date.now() - started;
-        if (wants('drift')) report.checks.push(driftResult(drift, envFile, ms));
+        if (wants('drift')) report.checks.push(driftResult(drift, envFile, ms, db.dialect));
         if (wants('models-registered')) report.checks.push(modelsRegisteredResult(drift.registration, envFile, ms));
       });
     }

@@ -16,6 +16,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
+/** `1 revision`, `2 revisions`; `many` for the irregular ones (`1 statement does`...). */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function plural(n: number, severity: Severity): string {
   return `${n} ${SEVERITY_WORD[severity][n === 1 ? 0 : 1]}`;
 }

@@ -52,6 +52,9 @@ test('a dangling down_revision is an error naming the file, and the graph is not
   assert.equal(f?.file, 'versions/b.py');
   assert.equal(f?.revision, 'b');
   assert.equal(g.order, null);
+  // The dangling revision looks like a second head: that is the same problem, not a merge to make.
+  assert.deepEqual(g.result.findings.map((x) => x.code), ['graph/dangling-down-revision']);
+  assert.ok(!g.result.findings.some((x) => /alembic merge/.test(x.hint ?? '')));
 });
 
 test('a cycle is found and spelled out', () => {

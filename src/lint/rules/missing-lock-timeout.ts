@@ -4,6 +4,7 @@
 
 import { hintWithCode } from '../hint-text.ts';
 import { blocksWrites } from '../locks.ts';
+import { lockTimeoutLostAt } from '../hints/locks.ts';
 import { at, describeLocks, lintable } from '../statement-queries.ts';
 import type { LintStatement, Rule } from '../types.ts';
 
@@ -35,13 +36,17 @@ connectable = engine_from_config(
     }
     const first = offending[0];
     if (!first) return;
-    const source = first.lockTimeoutSource === 'facts'
-      ? `observed: lock_timeout was ${first.facts?.lockTimeout ?? '0'} when it ran`
-      : 'no SET lock_timeout runs before it in this migration';
+    const lost = lockTimeoutLostAt(first, ctx);
+    const source = lost
+      ? `the SET LOCAL lock_timeout at ${at(lost)} ended when its transaction committed (autocommit_block() commits before the block), so it no longer applies here`
+      : first.lockTimeoutSource === 'facts'
+        ? `observed: lock_timeout was ${first.facts?.lockTimeout ?? '0'} when it ran`
+        : 'no SET lock_timeout runs before it in this migration';
+    const more = offending.length - 1;
     report({
       statement: first,
       message: `Takes ${describeLocks(first, blocksWrites)} with no lock_timeout in force (${source}): if any transaction holds a lock on the table, this statement waits behind it and every query on the table queues behind this one.${
-        offending.length > 1 ? ` ${offending.length - 1} more statement(s) in this migration do the same.` : ''
+        more > 0 ? ` ${more} more ${more === 1 ? 'statement' : 'statements'} in this migration ${more === 1 ? 'does' : 'do'} the same.` : ''
       }`,
       details: offending.slice(1).map((s) => `${at(s)}: ${describeLocks(s, blocksWrites)}`),
       evidence: { lockTimeoutSource: first.lockTimeoutSource },
