@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { resolveConfig, type RawOptions } from './config.ts';
 import { describeError, EXIT, exitCodeFor, UserError } from './errors.ts';
-import { interruptedBy } from './database/cleanup.ts';
+import { disposeAll, interruptedBy } from './database/cleanup.ts';
 import { runPipeline } from './pipeline.ts';
 import { changedMigrations, pullRequestScope, resolveCommit } from './pr/changed-migrations.ts';
 import { addSecret, redact } from './redact.ts';
@@ -78,6 +78,8 @@ async function run(raw: RawOptions, base?: string): Promise<number> {
   }
   const config = await resolveConfig(raw);
   const report = await runPipeline(config, { log });
+  // An internal error escaped while the run went on (crash() below is cleaning up): what followed is not a result.
+  if (crashed) return EXIT.internalError;
   // Interrupted: the cleanup handler is ending the process; whatever failed after the signal is not a result.
   const signal = interruptedBy();
   if (signal) {
@@ -158,6 +160,22 @@ export async function main(argv: string[]): Promise<number> {
   }
   return exitCode;
 }
+
+// A failure outside the awaited chain (an 'error' event nobody listens to, a rejection nobody awaits) is a bug in
+// alembic-preflight: say so with the stack, clean up what the run started, and exit 3, never Node's default 1 (which
+// would read as "a check failed").
+let crashed = false;
+function crash(kind: string, error: unknown): void {
+  if (crashed) return;
+  crashed = true;
+  const what = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`${redact(`internal error (${kind}): ${what}`)}\n`);
+  process.exitCode = EXIT.internalError;
+  setTimeout(() => process.exit(EXIT.internalError), 15_000).unref();
+  void disposeAll().finally(() => process.exit(EXIT.internalError));
+}
+process.on('uncaughtException', (error) => crash('uncaught exception', error));
+process.on('unhandledRejection', (reason) => crash('unhandled rejection', reason));
 
 main(process.argv.slice(2)).then(
   (code) => {

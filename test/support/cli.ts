@@ -14,11 +14,19 @@ export interface CliRun {
 
 export function runCli(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; dist?: boolean; onStderr?: (chunk: string, child: ReturnType<typeof spawn>) => void } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Run the built dist/cli.js, as users do, instead of src/ through tsx. */
+    dist?: boolean;
+    /** Node options before the entry (e.g. --import a preload). */
+    nodeArgs?: string[];
+    onStderr?: (chunk: string, child: ReturnType<typeof spawn>) => void;
+  } = {},
 ): Promise<CliRun> {
   const entry = opts.dist ? [join(repoRoot, 'dist', 'cli.js')] : ['--import', 'tsx', join(repoRoot, 'src', 'cli.ts')];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...entry, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, ...args], {
       cwd: opts.cwd ?? repoRoot,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
