@@ -7,13 +7,14 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { resolveConfig, type RawOptions } from './config.ts';
 import { describeError, EXIT, exitCodeFor, UserError } from './errors.ts';
-import { disposeAll, interruptedBy } from './database/cleanup.ts';
+import { disposeAll, interruptedBy, reportInterrupted } from './database/cleanup.ts';
 import { runPipeline } from './pipeline.ts';
 import { changedMigrations, pullRequestScope, resolveCommit } from './pr/changed-migrations.ts';
-import { addSecret, redact } from './redact.ts';
+import { addSecret, redact, urlPasswords } from './redact.ts';
+import { forTerminal, jsonForTerminal, withTerminalSafeStrings } from './terminal-text.ts';
 import { readReport } from './report/json.ts';
 import { renderReport, type RenderFormat } from './report/render.ts';
-import { renderText } from './report/text.ts';
+import { renderText, resolveColor, type ColorChoice, type TextOptions } from './report/text.ts';
 import { renderSarif } from './report/sarif.ts';
 import { TOOL_VERSION } from './version.ts';
 import type { Report } from './report/model.ts';
@@ -31,7 +32,19 @@ function commonOptions(cmd: Command): Command {
     .option('-v, --verbose', 'show the output of env.py and the migrations')
     .option('--step-timeout <duration>', 'stop a migration step that runs this long without progress (default 10m; 0: no limit)')
     .option('--database-url-env <name>', 'read the database URL from this environment variable (keeps its password out of the process list)')
-    .option('--database-url-file <path>', 'read the database URL from this file');
+    .option('--database-url-file <path>', 'read the database URL from this file')
+    .addOption(displayOptions[0]!())
+    .addOption(displayOptions[1]!());
+}
+
+// How the text report looks: --color (else NO_COLOR / FORCE_COLOR / a terminal) and --compact (one line per finding).
+const displayOptions = [
+  () => new Option('--color <when>', 'colours in the text report: auto (NO_COLOR, FORCE_COLOR, a terminal), always or never').choices(['auto', 'always', 'never']).default('auto'),
+  () => new Option('--compact', 'one line per finding, for CI logs'),
+];
+let display: TextOptions = {};
+function readDisplay(o: Record<string, unknown>): TextOptions {
+  return { color: resolveColor((o.color as ColorChoice | undefined) ?? 'auto', process.env, process.stdout.isTTY === true), compact: o.compact === true };
 }
 
 function toRaw(command: 'check' | 'drift', dir: string | undefined, o: Record<string, string | boolean | undefined>): RawOptions {
@@ -67,8 +80,12 @@ async function run(raw: RawOptions, base?: string): Promise<number> {
   const isTty = process.stderr.isTTY;
   const log = (line: string) => {
     if (line.startsWith('  | ') && !raw.verbose) return;
-    process.stderr.write(`${isTty ? '\x1b[2m' : ''}${redact(line)}${isTty ? '\x1b[0m' : ''}\n`);
+    process.stderr.write(`${isTty ? '\x1b[2m' : ''}${forTerminal(redact(line))}${isTty ? '\x1b[0m' : ''}\n`);
   };
+  if ([raw.database, raw.databaseUrl].some((u) => u?.includes('://') && urlPasswords(u).length)) {
+    log('warning: the database URL on the command line carries a password, which every local user can read in the '
+      + 'process list: use --database-url-env NAME (or --database-url-file, or PGPASSWORD) instead');
+  }
   if (base) {
     // PR mode on a laptop: the migrations this branch adds or edits against `base`, as the Action finds them.
     const projectDir = resolve(raw.dir ?? '.');
@@ -83,13 +100,12 @@ async function run(raw: RawOptions, base?: string): Promise<number> {
   // Interrupted: the cleanup handler is ending the process; whatever failed after the signal is not a result.
   const signal = interruptedBy();
   if (signal) {
-    process.stderr.write(`interrupted by ${signal}: no report\n`);
-    return signal === 'SIGINT' ? 130 : 143;
+    return reportInterrupted(signal);
   }
   emit(report, config.format, config.output, config.sarif);
   if (report.error) {
     // The text report already shows the error on stdout; with JSON on stdout, say it on stderr too.
-    if (config.format === 'json') process.stderr.write(`${redact(describeError(new UserError(report.error.message, report.error)))}\n`);
+    if (config.format === 'json') process.stderr.write(`${forTerminal(redact(describeError(new UserError(report.error.message, report.error))))}\n`);
     return EXIT.userError;
   }
   return report.status === 'passed' ? EXIT.ok : EXIT.checkFailed;
@@ -97,7 +113,7 @@ async function run(raw: RawOptions, base?: string): Promise<number> {
 
 function emit(report: Report, format: 'text' | 'json', output?: string, sarif?: string): void {
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  process.stdout.write(redact(format === 'json' ? json : renderText(report, { color: process.stdout.isTTY })));
+  process.stdout.write(redact(format === 'json' ? jsonForTerminal(json) : renderText(withTerminalSafeStrings(report), display)));
   if (output) writeFileSync(output, redact(json));
   if (sarif) writeFileSync(sarif, redact(`${JSON.stringify(renderSarif(report), null, 2)}\n`));
 }
@@ -108,7 +124,10 @@ export async function main(argv: string[]): Promise<number> {
     .description('Checks Alembic migrations before they reach production.')
     .version(TOOL_VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .hook('preAction', (_program, command) => {
+      display = readDisplay(command.opts());
+    });
 
   commonOptions(
     program
@@ -145,8 +164,10 @@ export async function main(argv: string[]): Promise<number> {
     .description('render a saved JSON report')
     .argument('<report>', 'report.json written by --output or --format json')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'sarif']).default('text'))
+    .addOption(displayOptions[0]!())
+    .addOption(displayOptions[1]!())
     .action((file: string, opts: { format: RenderFormat }) => {
-      process.stdout.write(renderReport(readReport(file), opts.format));
+      process.stdout.write(renderReport(withTerminalSafeStrings(readReport(file)), opts.format, display));
     });
 
   try {
@@ -155,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
-    process.stderr.write(`${redact(describeError(error))}\n`);
+    process.stderr.write(`${forTerminal(redact(describeError(error)))}\n`);
     return exitCodeFor(error);
   }
   return exitCode;
@@ -169,7 +190,7 @@ function crash(kind: string, error: unknown): void {
   if (crashed) return;
   crashed = true;
   const what = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${redact(`internal error (${kind}): ${what}`)}\n`);
+  process.stderr.write(`${forTerminal(redact(`internal error (${kind}): ${what}`))}\n`);
   process.exitCode = EXIT.internalError;
   setTimeout(() => process.exit(EXIT.internalError), 15_000).unref();
   void disposeAll().finally(() => process.exit(EXIT.internalError));
@@ -182,7 +203,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${redact(describeError(error))}\n`);
+    process.stderr.write(`${forTerminal(redact(describeError(error)))}\n`);
     process.exitCode = exitCodeFor(error);
   },
 );

@@ -45,10 +45,24 @@ export function exitCodeFor(error: unknown): number {
   return error instanceof UserError ? EXIT.userError : EXIT.internalError;
 }
 
+/** How an error names the setting at fault: the CLI's flag (`--checks`), or the Action's input (`input checks`). */
+let settingNaming: 'flag' | 'input' = 'flag';
+
+/** The Action calls this once, when it reads its inputs; the CLI keeps flags. */
+export function nameSettingsAsInputs(): void {
+  settingNaming = 'input';
+}
+
+/** `checks` → `--checks` (CLI) or `input checks` (Action); the project directory is the CLI's DIR argument. */
+export function settingName(key: string): string {
+  if (settingNaming === 'input') return `input ${key}`;
+  return key === 'dir' ? 'the DIR argument' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof UserError) {
     const where = [error.where.file && (error.where.line ? `${error.where.file}:${error.where.line}` : error.where.file),
-      error.where.revision && `revision ${error.where.revision}`, error.where.input && `input ${error.where.input}`]
+      error.where.revision && `revision ${error.where.revision}`, error.where.input && settingName(error.where.input)]
       .filter(Boolean).join(', ');
     return `error: ${error.message}${where ? ` (${where})` : ''}${error.detail ? `\n${error.detail}` : ''}`;
   }

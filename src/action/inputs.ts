@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { PullRequestScope, RawOptions } from '../config.ts';
-import { UserError } from '../errors.ts';
+import { nameSettingsAsInputs, UserError } from '../errors.ts';
 import { urlPasswords } from '../redact.ts';
 import { COMMENT_MODES, type CommentMode } from '../github/pr-comment.ts';
 
@@ -91,6 +91,8 @@ export function keepLogLine(line: string, verbose: boolean): boolean {
 }
 
 export function getInputs(): ActionInputs {
+  // Errors from here on name the Action's inputs, not the CLI's flags.
+  nameSettingsAsInputs();
   const mode = (optional('mode') ?? 'auto') as ActionMode;
   if (!MODES.includes(mode)) throw new UserError(`input mode must be one of ${MODES.join(', ')}, not "${mode}"`, { input: 'mode' });
   const prNumberText = optional('pr-number');

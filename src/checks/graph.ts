@@ -3,6 +3,7 @@
 
 import type { GraphResult, RevisionRecord } from '../driver/protocol.ts';
 import type { CheckResult, Finding, RevisionInfo } from '../report/model.ts';
+import { withoutDriverFrames } from '../report/traceback.ts';
 
 export interface GraphAnalysis {
   result: CheckResult;
@@ -29,7 +30,7 @@ export function analyseGraph(graph: GraphResult, isNew: (file: string) => boolea
       file: e.file,
       line: e.line,
       revision: e.revision,
-      details: e.traceback ? [e.traceback.trimEnd()] : undefined,
+      details: e.traceback ? [withoutDriverFrames(e.traceback).trimEnd()] : undefined,
     });
   }
 

@@ -5,15 +5,15 @@ import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Report } from './model.ts';
 import { renderSarif } from './sarif.ts';
-import { renderText } from './text.ts';
+import { renderText, type TextOptions } from './text.ts';
 
 export type RenderFormat = 'text' | 'json' | 'markdown' | 'sarif';
 export const RENDER_FORMATS: RenderFormat[] = ['text', 'json', 'markdown', 'sarif'];
 
-export function renderReport(report: Report, format: RenderFormat): string {
+export function renderReport(report: Report, format: RenderFormat, text: TextOptions = {}): string {
   switch (format) {
     case 'text':
-      return renderText(report);
+      return renderText(report, text);
     case 'json':
       return renderJson(report);
     case 'markdown':

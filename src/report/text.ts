@@ -2,13 +2,26 @@
 // Pure: report → string. Control characters from migrations are made visible, so they cannot drive the terminal.
 
 import { posix } from 'node:path';
+import { HintBook } from './markdown-hint.ts';
 import { CHECK_TITLE, checkRank, rankedFindings } from './ranking.ts';
 import { countsOf, countsPhrase, formatDuration } from './wording.ts';
 import type { CheckResult, Finding, Report, Severity } from './model.ts';
 
 export interface TextOptions {
-  /** ANSI colours (the CLI turns them on for a TTY without NO_COLOR). */
+  /** ANSI colours (see resolveColor). */
   color?: boolean;
+  /** One line per finding, for CI logs: no details, SQL or hints. */
+  compact?: boolean;
+}
+
+export type ColorChoice = 'auto' | 'always' | 'never';
+
+/** `--color` wins; then NO_COLOR (https://no-color.org) and FORCE_COLOR; then whether the output is a terminal. */
+export function resolveColor(choice: ColorChoice, env: NodeJS.ProcessEnv, isTty: boolean): boolean {
+  if (choice !== 'auto') return choice === 'always';
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return isTty;
 }
 
 type Paint = (code: string, text: string) => string;
@@ -29,18 +42,43 @@ function location(report: Report, f: Finding): string | undefined {
   return f.line ? `${path}:${f.line}` : path;
 }
 
-function indentLines(text: string, by: string): string {
-  return text.replace(/\r\n?/g, "\n").split("\n").map((l) => (l.trim() ? `${by}${visible(l)}` : "")).join("\n");
+/** A Markdown hint for the terminal: fence lines dropped, their code indented and dimmed, `code` spans unquoted. */
+function terminalHint(hint: string, paint: Paint): string {
+  const out: string[] = [];
+  let code = false;
+  for (const line of hint.replace(/\r\n?/g, '\n').split('\n')) {
+    if (/^\s*(`{3,}|~{3,})/.test(line)) {
+      code = !code;
+      continue;
+    }
+    out.push(code ? `    ${paint('36', visible(line))}` : visible(line.replace(/`([^`]+)`/g, '$1')));
+  }
+  return out.map((l) => (l.trim() ? `          ${l}` : '')).join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
-function findingBlock(report: Report, f: Finding, paint: Paint): string {
+function hintLines(report: Report, f: Finding, paint: Paint, hints: HintBook): string[] {
+  const use = hints.use(f);
+  if (use.show === 'none') return [];
+  if (use.show === 'reference') {
+    return [`        ${paint('90', `hint: as for ${visible(use.first.code)} at ${location(report, use.first) ?? 'above'}`)}`];
+  }
+  const more = use.more > 0 ? [`          ${paint('90', `(and ${use.more} more like this)`)}`] : [];
+  return [`        hint:\n${terminalHint(f.hint!, paint)}`, ...more];
+}
+
+function compactLine(report: Report, f: Finding, paint: Paint): string {
+  const loc = location(report, f) ?? (f.revision ? `revision ${visible(f.revision)}` : '-');
+  return `${paint(SEVERITY_COLOR[f.severity], f.severity.padEnd(7))} ${paint('1', visible(f.code))}  ${loc}  ${visible(f.message).replace(/\n/g, ' ')}`;
+}
+
+function findingBlock(report: Report, f: Finding, paint: Paint, hints: HintBook): string {
   const lines = [`${paint(SEVERITY_COLOR[f.severity], f.severity.padEnd(7))} ${paint('1', visible(f.code))}  ${visible(f.message).replace(/\n/g, ' ')}`];
   const loc = location(report, f);
   const at = [loc, f.revision ? `revision ${visible(f.revision)}` : undefined].filter(Boolean).join(' · ');
   if (at) lines.push(`        ${paint('90', at)}`);
   for (const d of f.details ?? []) lines.push(`        - ${visible(d)}`);
   if (f.sql) lines.push(`        SQL: ${visible(f.sql.replace(/\s+/g, ' ').trim()).slice(0, 300)}`);
-  if (f.hint) lines.push(`        hint:\n${indentLines(f.hint, '          ')}`);
+  lines.push(...hintLines(report, f, paint, hints));
   return lines.join('\n');
 }
 
@@ -65,10 +103,16 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const ranked = rankedFindings(report);
   if (ranked.length) {
     out.push('');
-    for (const { finding } of ranked) out.push(findingBlock(report, finding, paint), '');
-    out.pop();
+    if (options.compact) {
+      for (const { finding } of ranked) out.push(compactLine(report, finding, paint));
+    } else {
+      const hints = new HintBook(ranked.map((r) => r.finding));
+      for (const { finding } of ranked) out.push(findingBlock(report, finding, paint, hints), '');
+      out.pop();
+    }
   }
-  if (report.error) {
+  // The error that stopped the run, unless a finding above already says it.
+  if (report.error && !ranked.some(({ finding }) => finding.message === report.error!.message)) {
     const e = report.error;
     const loc = e.file ? ` (${e.line ? `${e.file}:${e.line}` : e.file})` : '';
     out.push('', paint('31', `${e.kind === 'user' ? 'error' : 'internal error'}: ${visible(e.message)}${visible(loc)}`));
