@@ -34,10 +34,14 @@ const REFUSED_EXACT = new Set([
 const REFUSED_PREFIXES = ['LD_', 'DYLD_', 'PYTHON', 'NODE_', 'LC_', 'GIT_', 'PGSSL', 'PGGSS', 'PGKRB', 'PIP_', 'UV_'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** The env-vars list, checked: valid names, none that would change how the interpreter or libpq behave. */
+/** The env-vars entries (NAME or NAME=template), checked: valid names, none that would change how the interpreter
+ * or libpq behave. */
 export function validateEnvVars(names: string[], input: string): string[] {
   if (names.length === 0) throw new UserError(`${input} must name at least one environment variable`, { input });
-  for (const name of names) {
+  for (const entry of names) {
+    // An entry is NAME or NAME=template (env-values.ts); the name is what is checked here.
+    const eq = entry.indexOf('=');
+    const name = (eq === -1 ? entry : entry.slice(0, eq)).trim();
     if (!NAME.test(name)) {
       throw new UserError(`${input}: "${name}" is not a valid environment variable name (letters, digits, _; not starting with a digit)`, { input });
     }

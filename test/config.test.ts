@@ -99,8 +99,9 @@ test('env-vars: PATH, loader and interpreter variables and invalid names are ref
   const dir = project();
   for (const name of ['PATH', 'LD_PRELOAD', 'PYTHONPATH', 'HOME', 'PGHOST', 'path', 'DYLD_INSERT_LIBRARIES', 'NODE_OPTIONS']) {
     await rejects({ dir, envVars: `DATABASE_URL,${name}` }, '^env-vars$', new RegExp(`refusing to set ${name}`));
+    await rejects({ dir, envVars: `${name}={host}` }, '^env-vars$', new RegExp(`refusing to set ${name}`));
   }
-  for (const name of ['1ABC', 'A-B', 'A=B', 'A.B']) {
+  for (const name of ['1ABC', 'A-B', '=B', 'A.B']) {
     await rejects({ dir, envVars: name }, '^env-vars$', /not a valid environment variable name/);
   }
   await rejects({ dir: project('[tool.alembic-preflight]\nenv-vars = ["PATH"]\n') }, 'pyproject.toml env-vars', /refusing to set PATH/);

@@ -82,26 +82,42 @@ export function interruptedBy(): NodeJS.Signals | null {
   return signalled;
 }
 
+let interruptReported = false;
+
+/** Says "interrupted by SIGINT: no report" once (whoever gets there first: the CLI or the signal handler) and
+ * returns the exit code for the signal: 130 for SIGINT, 143 for SIGTERM. */
+export function reportInterrupted(signal: NodeJS.Signals): number {
+  if (!interruptReported) {
+    interruptReported = true;
+    process.stderr.write(`interrupted by ${signal}: no report\n`);
+  }
+  return SIGNAL_EXIT[signal as 'SIGINT' | 'SIGTERM'] ?? 130;
+}
+
+/** How long cleanup may take after a signal before what is left is killed outright. */
+const HARD_DEADLINE_MS = 15_000;
+
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  let interrupted = false;
+  let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (interrupted) {
-        // A second signal while cleaning up: the user wants out now.
-        disposeAllSync();
-        process.exit(SIGNAL_EXIT[signal]);
+      signals++;
+      if (signals > 1) {
+        // A second (third...) Ctrl-C while cleaning up: cleanup still finishes (a server-URL database dropped, the
+        // driver's processes gone), since stopping halfway is what leaves things behind. Said once.
+        if (signals === 2) log(`cleanup: still cleaning up after ${signalled}; the run ends as soon as that is done`);
+        return;
       }
-      interrupted = true;
       signalled = signal;
       const hard = setTimeout(() => {
         log('cleanup: took too long, killing what is left');
         disposeAllSync();
-        process.exit(SIGNAL_EXIT[signal]);
-      }, 15_000);
+        process.exit(reportInterrupted(signal));
+      }, HARD_DEADLINE_MS);
       hard.unref();
-      void disposeAll().finally(() => process.exit(SIGNAL_EXIT[signal]));
+      void disposeAll().finally(() => process.exit(reportInterrupted(signal)));
     });
   }
   process.on('exit', disposeAllSync);
