@@ -7,14 +7,16 @@ import { prMigrationsResult } from './checks/pr-migrations.ts';
 import { floorRevisions, runDatabaseChecks } from './pipeline/database-checks.ts';
 import { runLiveDrift } from './pipeline/live-drift-run.ts';
 import { CHECK_ORDER, type Config } from './config.ts';
-import { registerDisposable, type Disposable } from './database/cleanup.ts';
+import { interruptedBy, registerDisposable, type Disposable } from './database/cleanup.ts';
 import type { ThrowawayDatabase } from './database/provider.ts';
 import { provisionDatabase } from './database/select.ts';
 import { sqliteVersionNumber } from './database/sqlite.ts';
 import { withDriver } from './database/url.ts';
-import { Driver, DriverError } from './driver/client.ts';
+import { Driver, DriverDied, DriverError } from './driver/client.ts';
+import { diedAt, recordStepTimeout, serverEffectFindings } from './pipeline/run-outcomes.ts';
+import { StepTimedOut, StepWatch } from './pipeline/step-watch.ts';
 import type { InspectResult } from './driver/protocol.ts';
-import { UserError } from './errors.ts';
+import { InternalError, UserError } from './errors.ts';
 import { countFindings, REPORT_VERSION, type CheckId, type Report } from './report/model.ts';
 import { TOOL_VERSION } from './version.ts';
 
@@ -53,6 +55,9 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
   const own = (d: Disposable) => owned.unshift({ d, unregister: registerDisposable(d) });
   // An explicit database choice does not depend on the project: it starts while Python imports Alembic.
   let driverRef: Driver | undefined;
+  let dbRef: ThrowawayDatabase | undefined;
+  let graphRef: ReturnType<typeof analyseGraph> | undefined;
+  const watch = new StepWatch(config.stepTimeoutMs, log, async () => dbRef?.activeStatement?.());
   const provision = (dialect: 'postgresql' | 'sqlite' | null): Promise<ThrowawayDatabase> =>
     provisionDatabase(config.database, dialect, {
       postgresVersion: config.postgresVersion,
@@ -61,6 +66,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
       sqliteSnapshot: (path: string) => driverRef!.call('sqlite-snapshot', { path }),
     }).then((db) => {
       own({ name: `${db.provider} database`, dispose: () => db.dispose() });
+      dbRef = db;
       return db;
     });
   const early = config.database !== 'auto' && config.mode !== 'drift' ? provision(null) : undefined;
@@ -70,11 +76,32 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     const driver = await Driver.start({
       python: config.python,
       cwd: config.projectDir,
-      onLog: (l) => log(`  | ${l}`),
-      onProgress: (l) => log(l),
+      onLog: (l) => {
+        watch.onLog(l);
+        log(`  | ${l}`);
+      },
+      onProgress: (l) => {
+        watch.onProgress(l);
+        log(l);
+      },
+      onNotification: (n) => watch.onNotification(n),
     });
-    own({ name: 'python driver', dispose: () => driver.close() });
+    own({
+      name: 'python driver',
+      // Interrupted: no goodbye to a driver that may be deep in a migration; its whole process group goes now.
+      dispose: () => (interruptedBy() ? driver.abort(new InternalError(`interrupted by ${interruptedBy()}`)) : driver.close()),
+      disposeSync: () => {
+        if (driver.pid !== undefined) {
+          try {
+            process.kill(-driver.pid, 'SIGKILL');
+          } catch {
+            // the group is gone already
+          }
+        }
+      },
+    });
     driverRef = driver;
+    watch.start(driver);
 
     const info: InspectResult = await driver.call('inspect', {
       projectDir: config.projectDir,
@@ -87,6 +114,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
 
     const newFiles = new Set(config.pr?.newFiles ?? []);
     const graph = analyseGraph(await driver.call('graph', {}), (file) => newFiles.has(file));
+    graphRef = graph;
     report.checks.push(graph.result);
     report.revisions = graph.revisions;
     report.newRevisions = graph.revisions.filter((r) => newFiles.has(r.file)).map((r) => r.revision);
@@ -127,15 +155,26 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
       }
     }
   } catch (caught) {
-    const error = asUserError(caught);
-    report.error = { kind: 'user', message: error.message, file: error.where.file, line: error.where.line, revision: error.where.revision };
+    if (caught instanceof StepTimedOut) {
+      // A finding, not a broken project: the checks that could not run say why, and cleanup goes on as usual.
+      recordStepTimeout(report, caught, graphRef, wants);
+    } else if (interruptedBy()) {
+      // The run is being torn down by a signal: what failed because of that is no result (the CLI says so).
+      report.error = { kind: 'user', message: `interrupted by ${interruptedBy()}` };
+    } else {
+      const error = asUserError(caught instanceof DriverDied ? diedAt(caught, watch.where(), graphRef) : caught);
+      report.error = { kind: 'user', message: error.message, file: error.where.file, line: error.where.line, revision: error.where.revision };
+    }
   } finally {
+    watch.stop();
     await early?.catch(() => undefined);
     for (const { d, unregister } of owned) {
       await d.dispose();
       unregister();
     }
   }
+  // A shared server (postgres-url): what the run changed outside its own database, found once it was dropped.
+  if (dbRef?.serverEffects?.length) serverEffectFindings(report, dbRef.serverEffects);
 
   const rank = (id: CheckId) => [...CHECK_ORDER, 'pr-migrations'].indexOf(id);
   report.checks.sort((a, b) => rank(a.id) - rank(b.id));

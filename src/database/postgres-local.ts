@@ -225,6 +225,7 @@ export async function startLocal(
       serverVersionNum,
       snapshot: () => db.snapshot(),
       reset: () => db.reset(),
+      activeStatement: () => db.activeStatement(),
       dispose,
     };
   } catch (error) {

@@ -7,6 +7,7 @@ import { UserError } from '../errors.ts';
 import { registerDisposable } from './cleanup.ts';
 import { WorkingDatabase, connectClient, type ConnectionTarget } from './postgres-working-database.ts';
 import type { ProvisionSpec, ThrowawayDatabase } from './provider.ts';
+import { diffServerState, dropCreatedRoles, serverState, type ServerState } from './server-effects.ts';
 import { databaseName, maskUrl, maskUrlsIn, urlScheme, withDatabase, withDriver } from './url.ts';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
@@ -35,7 +36,11 @@ export async function provisionPostgresUrl(spec: ProvisionSpec): Promise<Throwaw
   const target: ConnectionTarget = (database) => ({ connectionString: withDatabase(plainUrl, database) });
   const name = throwawayDatabaseName();
   let working: WorkingDatabase;
+  let before: ServerState;
   try {
+    // Roles, databases and tablespaces are the server's, not a database's: what a migration does to them shows
+    // only by comparing the whole server before and after.
+    before = await serverState(admin);
     working = await WorkingDatabase.create(admin, target, name, {
       excludeTables: [spec.versionTable ?? 'alembic_version'],
     });
@@ -59,17 +64,30 @@ export async function provisionPostgresUrl(spec: ProvisionSpec): Promise<Throwaw
     disposed ??= (async () => {
       try {
         await working.close({ drop: true });
+        await settleServerEffects();
       } finally {
         unregister();
       }
     })();
     return disposed;
   };
+  /** After our database is dropped: what else changed on the server; roles the run created are dropped again. */
+  const settleServerEffects = async (): Promise<void> => {
+    const client = await connectClient({ connectionString: plainUrl });
+    try {
+      const effects = diffServerState(before, await serverState(client));
+      await dropCreatedRoles(client, effects);
+      db.serverEffects = effects;
+      for (const e of effects) log(`postgres-url: server-wide change during the run: ${e.kind} "${e.name}"${e.outcome ? ` (${e.outcome})` : ''}`);
+    } finally {
+      await client.end();
+    }
+  };
   // No disposeSync: dropping a database needs a round trip; if we are killed outright, `name` is left behind.
   const unregister = registerDisposable({ name: `database ${name} on ${masked}`, dispose });
   const { serverVersion, serverVersionNum } = working.version;
   log(`postgres-url: created database ${name} on ${maskUrl(withDatabase(plainUrl, name))} (PostgreSQL ${serverVersion})`);
-  return {
+  const db: ThrowawayDatabase = {
     provider: 'postgres-url',
     dialect: 'postgresql',
     url: withDatabase(plainUrl, name),
@@ -77,6 +95,8 @@ export async function provisionPostgresUrl(spec: ProvisionSpec): Promise<Throwaw
     serverVersionNum,
     snapshot: () => working.snapshot(),
     reset: () => working.reset(),
+    activeStatement: () => working.activeStatement(),
     dispose,
   };
+  return db;
 }

@@ -110,6 +110,20 @@ export class WorkingDatabase {
     });
   }
 
+  /** What another session on our database is running (or ran last, when idle in a transaction): the migration's
+   * statement, for a step that timed out. Not queued behind snapshot/reset: it must answer while a step hangs. */
+  async activeStatement(): Promise<string | undefined> {
+    if (this.closed) return undefined;
+    const r = await this.admin.query<{ query: string; state: string }>(
+      `SELECT query, state FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()
+        AND backend_type = 'client backend' ORDER BY (state = 'active') DESC, state_change DESC LIMIT 1`,
+      [this.name],
+    );
+    const row = r.rows[0];
+    if (!row?.query) return undefined;
+    return row.state === 'active' ? row.query : `${row.query} (finished; the session is ${row.state})`;
+  }
+
   /** Drops the database (when asked) and closes our connections. Idempotent. */
   close(opts: { drop: boolean }): Promise<void> {
     return this.serially(async () => {

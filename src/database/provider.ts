@@ -41,4 +41,16 @@ export interface ThrowawayDatabase {
   reset(): Promise<void>;
   /** Stops/drops/removes what provision started. Idempotent. */
   dispose(): Promise<void>;
+  /** PostgreSQL: the statement a session on the database is running (for a step that timed out). */
+  activeStatement?(): Promise<string | undefined>;
+  /** postgres-url: what the run changed on the shared server outside its database (set by dispose()). */
+  serverEffects?: ServerEffect[];
+}
+
+/** A change to a shared server's roles, databases or tablespaces, seen between before and after the run. */
+export interface ServerEffect {
+  kind: 'role-created' | 'role-dropped' | 'role-altered' | 'database-created' | 'database-dropped' | 'tablespace-created' | 'tablespace-dropped';
+  name: string;
+  /** What was done about it (a created role dropped again), or why it could not be. */
+  outcome?: string;
 }

@@ -3,6 +3,7 @@
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { watchAfterDeath } from '../database/parent-death-watch.ts';
 import { InternalError, UserError } from '../errors.ts';
 import { locateDriver } from './locate.ts';
 import type { DriverErrorPayload, DriverHello, DriverMethod, DriverMethods } from './protocol.ts';
@@ -18,6 +19,8 @@ export interface DriverStartOptions {
   onLog?: (line: string) => void;
   /** Progress the driver reports during a long call (`{"id": null, "progress": "..."}` lines). */
   onProgress?: (line: string) => void;
+  /** Structured notifications during a call (`{"id": null, "step": {...}}`, `{"id": null, "statement": "..."}`). */
+  onNotification?: (notification: DriverNotification) => void;
   /** The driver's entry file; defaults to preflight_driver/__main__.py next to this module (see locate.ts). */
   driverPath?: string;
   /** How long the child may take to import Alembic and say hello (default 120 s: cold CI disks are slow). */
@@ -55,8 +58,36 @@ export class DriverError extends Error {
   }
 }
 
+/** What the driver says about the step it is in (revision, phase) and the statement it is about to run. */
+export interface DriverNotification {
+  step?: { revision?: string; phase?: string };
+  statement?: string;
+}
+
+/** The call the driver is working on, for heartbeats and for saying where it was when it died. */
+export interface CallInFlight {
+  method: string;
+  params: unknown;
+  startedAt: number;
+}
+
+/** The driver process ended while a call was pending (os._exit, a signal such as SIGSEGV): the project's code
+ * killed it, so it is the project's problem (exit 2), said with the call it was working on. */
+export class DriverDied extends UserError {
+  constructor(
+    readonly how: string,
+    readonly call: CallInFlight | null,
+    readonly stderrTail: string,
+  ) {
+    super(`the Python driver ${how}${call ? ` during ${call.method}` : ''}`, {}, stderrTail || undefined);
+    this.name = 'DriverDied';
+  }
+}
+
 interface Pending {
   method: string;
+  params?: unknown;
+  startedAt?: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
@@ -68,6 +99,8 @@ interface Answer {
   error?: DriverErrorPayload;
   /** A progress notification (id null) during a long call. */
   progress?: string;
+  step?: DriverNotification['step'];
+  statement?: string;
 }
 
 const STDERR_TAIL = 40;
@@ -84,6 +117,8 @@ export class Driver {
   hello: DriverHello | null = null;
 
   private onProgress?: (line: string) => void;
+  private onNotification?: (notification: DriverNotification) => void;
+  private unwatch: () => void = () => {};
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -131,9 +166,15 @@ export class Driver {
         PYTHONDONTWRITEBYTECODE: '1',
       },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so that it and whatever a migration starts can be killed together (kill(-pid)),
+      // and a Ctrl-C at the terminal reaches only us: we decide when the driver stops.
+      detached: true,
     });
     const driver = new Driver(child, options.python, options.onLog ?? (() => {}));
     driver.onProgress = options.onProgress;
+    driver.onNotification = options.onNotification;
+    // If we are killed outright, the parent-death watch kills the group.
+    if (child.pid !== undefined) driver.unwatch = watchAfterDeath('group', child.pid);
     const timeoutMs = options.startTimeoutMs ?? 120_000;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -166,7 +207,7 @@ export class Driver {
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const entry: Pending = { method, resolve: resolve as (v: unknown) => void, reject };
+      const entry: Pending = { method, params, startedAt: Date.now(), resolve: resolve as (v: unknown) => void, reject };
       if (options.timeoutMs !== undefined) {
         entry.timer = setTimeout(() => {
           this.pending.delete(id);
@@ -190,14 +231,53 @@ export class Driver {
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CLOSE_GRACE_MS).unref()),
       ]);
       if (!exited) await this.kill();
-    })();
+    })().finally(() => this.killGroup());
     return this.closing;
   }
 
+  /** The call being worked on (the oldest pending one), or null when the driver is idle. */
+  inFlight(): CallInFlight | null {
+    for (const entry of this.pending.values()) {
+      return { method: entry.method, params: entry.params, startedAt: entry.startedAt ?? Date.now() };
+    }
+    return null;
+  }
+
+  /** Rejects every pending call with `error` and kills the driver's whole process group (a step that timed out). */
+  async abort(error: Error): Promise<void> {
+    this.failAll(error);
+    await this.kill();
+  }
+
   private async kill(): Promise<void> {
-    if (this.exited) return;
+    if (this.exited) {
+      this.killGroup();
+      return;
+    }
+    this.killGroup();
     this.child.kill('SIGKILL');
     await Promise.race([this.exitPromise, new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+    this.killGroup();
+  }
+
+  /** SIGKILL to the driver's process group: processes a migration started (which may hold our pipes open) go too;
+   * and our ends of the pipes are closed, so nothing they hold can keep this process alive. */
+  private killGroup(): void {
+    const pid = this.child.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch (error) {
+        // ESRCH: the group is already empty.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
+    if (this.exited) {
+      this.unwatch();
+      this.child.stdout.destroy();
+      this.child.stderr.destroy();
+      this.child.stdin.destroy();
+    }
   }
 
   private onLine(line: string): void {
@@ -205,6 +285,16 @@ export class Driver {
     try {
       answer = JSON.parse(line) as Answer;
     } catch {
+      if (this.helloWaiter) {
+        // Before the greeting: what we ran is not a Python that runs the driver (`--python /bin/echo`).
+        this.helloWaiter.reject(new UserError(
+          `"${this.python}" is not a Python interpreter: it printed "${line.slice(0, 80)}" instead of running the driver`,
+          { input: 'python' },
+          'Point --python (or the python input) at the interpreter of the project\'s virtualenv, e.g. .venv/bin/python.',
+        ));
+        void this.kill();
+        return;
+      }
       // stdout belongs to the protocol; anything else there is a driver bug, and later answers cannot be trusted.
       this.failAll(new InternalError(`the Python driver wrote a line that is not JSON: ${line.slice(0, 200)}`));
       void this.kill();
@@ -220,6 +310,10 @@ export class Driver {
     }
     if (answer.id === null && typeof answer.progress === 'string') {
       this.onProgress?.(answer.progress);
+      return;
+    }
+    if (answer.id === null && (answer.step || typeof answer.statement === 'string')) {
+      this.onNotification?.({ step: answer.step, statement: answer.statement });
       return;
     }
     const entry = answer.id === null ? undefined : this.pending.get(answer.id);
@@ -248,12 +342,17 @@ export class Driver {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     if (this.helloWaiter) {
       return new UserError(
-        `the Python driver could not start: ${this.python} ${how} (it needs Python 3.9+ with alembic and sqlalchemy installed)`,
-        {},
+        code === 0
+          ? `"${this.python}" is not a Python interpreter: it ended without running the driver`
+          : `the Python driver could not start: ${this.python} ${how} (it needs Python 3.9+ with alembic and sqlalchemy installed)`,
+        { input: 'python' },
         this.tail(),
       );
     }
     if (this.closing) return new InternalError(`the Python driver was closed (${how})`);
+    const call = this.inFlight();
+    // Dying in the middle of a call is what os._exit() or a crashing extension does inside a migration.
+    if (call) return new DriverDied(how, call, this.tail());
     return new InternalError(`the Python driver ${how} unexpectedly${this.tail() ? `; its last output:\n${this.tail()}` : ''}`);
   }
 
