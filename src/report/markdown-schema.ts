@@ -22,7 +22,8 @@ function columnDetail(c: SchemaChange): string {
   for (const prop of COLUMN_PROPS) {
     const p = changed.get(prop);
     if (p) parts.push(`${value(prop, p.before)} → ${value(prop, p.after)}`);
-    else if (c.object && prop in c.object) parts.push(value(prop, c.object[prop]));
+    // Snapshots leave out empty properties: no default, nullable.
+    else if (c.object) parts.push(value(prop, c.object[prop]));
   }
   // Other column properties (identity, collation, comment...) only when they changed.
   for (const p of c.props ?? []) if (!COLUMN_PROPS.includes(p.prop)) parts.push(`${escapeCell(p.prop)} ${value(p.prop, p.before)} → ${value(p.prop, p.after)}`);
@@ -31,7 +32,7 @@ function columnDetail(c: SchemaChange): string {
 
 function otherDetail(c: SchemaChange): string {
   if (c.change !== 'changed') {
-    const def = c.object?.definition ?? c.object?.type ?? c.object?.values;
+    const def = c.object?.definition ?? (c.kind === 'sequence' || c.kind === 'domain' ? c.object?.type : undefined) ?? c.object?.values;
     return def === undefined || def === null ? '' : value('definition', def);
   }
   return (c.props ?? []).map((p) => `${escapeCell(p.prop)} ${value(p.prop, p.before)} → ${value(p.prop, p.after)}`).join(' · ');
