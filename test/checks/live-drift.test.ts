@@ -13,7 +13,7 @@ const graph = analyseGraph({ revisions: [rev('a'), rev('b', ['a']), rev('c', ['b
 test('revision status: pending, at head, unknown, no table', () => {
   const pending = liveRevisionStatus(['a'], graph);
   assert.deepEqual(pending.target, ['a']);
-  assert.match(pending.findings[0]!.message, /at revision a, head is c: 2 migration\(s\) pending/);
+  assert.match(pending.findings[0]!.message, /at revision a, head is c: 2 migrations pending/);
   assert.deepEqual(liveRevisionStatus(['c'], graph).findings, []);
   const unknown = liveRevisionStatus(['zzz'], graph);
   assert.equal(unknown.target, null);
