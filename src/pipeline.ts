@@ -10,6 +10,7 @@ import { CHECK_ORDER, type Config } from './config.ts';
 import { interruptedBy, registerDisposable, type Disposable } from './database/cleanup.ts';
 import type { ThrowawayDatabase } from './database/provider.ts';
 import { provisionDatabase } from './database/select.ts';
+import { envValues, parseEnvEntry } from './database/env-values.ts';
 import { sqliteVersionNumber } from './database/sqlite.ts';
 import { withDriver } from './database/url.ts';
 import { Driver, DriverDied, DriverError } from './driver/client.ts';
@@ -112,20 +113,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     report.environment.alembic = info.alembic;
     report.environment.sqlalchemy = info.sqlalchemy;
 
-    const newFiles = new Set(config.pr?.newFiles ?? []);
-    const graph = analyseGraph(await driver.call('graph', {}), (file) => newFiles.has(file));
-    graphRef = graph;
-    report.checks.push(graph.result);
-    report.revisions = graph.revisions;
-    report.newRevisions = graph.revisions.filter((r) => newFiles.has(r.file)).map((r) => r.revision);
-    if (config.pr && wants('pr-migrations')) report.checks.push(prMigrationsResult(config.pr, graph));
     const dbChecks: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint', 'live-drift'];
-    const unloadable = graph.result.findings.find((f) => f.code === 'graph/load-error');
-    if (unloadable) {
-      // A migration that does not even import is a broken project (exit 2), reported with the file and line.
-      for (const id of dbChecks) skip(id, 'a migration file does not load (see the graph check)');
-      throw new UserError(unloadable.message, { file: unloadable.file, line: unloadable.line });
-    }
 
     const openDatabase = async (dialect: 'postgresql' | 'sqlite' | null): Promise<ThrowawayDatabase> => {
       const db = await (early ?? provision(dialect));
@@ -137,9 +125,36 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
       report.environment.database = { provider: db.provider, dialect: db.dialect, serverVersion: db.serverVersion };
       // Keep the project's own driver (+asyncpg, +aiosqlite) when the throwaway database is of its dialect.
       const projectDriver = info.projectUrl && projectDialect(info) === db.dialect ? info.projectUrl.driver : null;
-      await driver.call('configure', { url: withDriver(db.url, projectDriver, info.asyncEnv), envVars: config.envVars });
+      const url = withDriver(db.url, projectDriver, info.asyncEnv);
+      await driver.call('configure', {
+        url,
+        envVars: config.envVars.map((e) => parseEnvEntry(e).name),
+        envValues: envValues(config.envVars, url),
+      });
       return db;
     };
+
+    // The environment env.py reads (--env-vars) is set before any project code is imported: the graph imports
+    // every migration, and settings objects read DATABASE_URL when their module loads.
+    const needsDatabase = config.mode !== 'drift' && dbChecks.some(wants);
+    const opened = needsDatabase ? openDatabase(projectDialect(info)) : undefined;
+    // A database that cannot be had fails where it is needed, after the graph check has reported.
+    opened?.catch(() => undefined);
+    await opened?.catch(() => undefined);
+
+    const newFiles = new Set(config.pr?.newFiles ?? []);
+    const graph = analyseGraph(await driver.call('graph', {}), (file) => newFiles.has(file));
+    graphRef = graph;
+    report.checks.push(graph.result);
+    report.revisions = graph.revisions;
+    report.newRevisions = graph.revisions.filter((r) => newFiles.has(r.file)).map((r) => r.revision);
+    if (config.pr && wants('pr-migrations')) report.checks.push(prMigrationsResult(config.pr, graph));
+    const unloadable = graph.result.findings.find((f) => f.code === 'graph/load-error');
+    if (unloadable) {
+      // A migration that does not even import is a broken project (exit 2), reported with the file and line.
+      for (const id of dbChecks) skip(id, 'a migration file does not load (see the graph check)');
+      throw new UserError(unloadable.message, { file: unloadable.file, line: unloadable.line });
+    }
 
     if (config.mode === 'drift') {
       await runLiveDrift({ config, report, driver, graph, log, skip, wants }, openDatabase);
@@ -150,7 +165,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
         for (const id of dbChecks) skip(id, 'the project has no migrations');
       } else if (dbChecks.some(wants)) {
         const belowFloor = floorRevisions(config, graph);
-        const db = await openDatabase(projectDialect(info));
+        const db = await opened!;
         await runDatabaseChecks({ config, report, driver, graph, log, skip, wants }, db, info, belowFloor);
       }
     }

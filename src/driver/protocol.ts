@@ -39,8 +39,10 @@ export interface InspectResult {
 export interface ConfigureParams {
   /** The throwaway database URL, with the project's driver (e.g. postgresql+asyncpg://...). */
   url: string;
-  /** Environment variables set to `url` before env.py runs (default ['DATABASE_URL']). */
+  /** Names of the environment variables env.py reads the database from (named in the guard's refusals). */
   envVars: string[];
+  /** Their values (NAME → the URL, or a part of it for NAME={host} style entries), set before project code runs. */
+  envValues?: Record<string, string>;
 }
 
 export interface RevisionRecord {

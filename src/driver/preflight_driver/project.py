@@ -188,8 +188,12 @@ def do_configure(params):
     state.PROJECT.url = url
     state.PROJECT.env_vars = env_vars
     state.PROJECT.cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    for name in env_vars:
-        os.environ[name] = url
+    # NAME → value from TS: the URL, or a part of it for NAME={host} style entries; plain names get the URL.
+    values = params.get("envValues") or dict((name, url) for name in env_vars)
+    for name, value in values.items():
+        os.environ[name] = value
+        if value != url and name.upper().find("PASSWORD") != -1 and value:
+            state.SECRETS.append(value)
     state.GUARD["target"] = target
     state.GUARD["tripped"] = None
     dispose_current_engine()

@@ -1,5 +1,6 @@
 # The walk: the stairway in ONE env.py run (upgrade, snapshot, and when asked downgrade, snapshot, upgrade again, per
-# revision), Alembic's own RevisionSteps, one transaction each. Promises: a failure keeps what earlier steps showed.
+# revision), Alembic's own RevisionSteps, one transaction each. Promises: a failure keeps what earlier steps showed,
+# and each step starts as a separate `alembic` command would (fresh_step.py).
 
 import time
 
@@ -7,6 +8,7 @@ from alembic.script import ScriptDirectory
 
 from . import snapshots_pg, snapshots_sqlite, state
 from .errors import public_steps, run_command
+from .fresh_step import FreshSteps
 from .protocol import DriverFailure, failure, require_url, send
 from .trace import RECORDER
 
@@ -58,6 +60,7 @@ def do_walk(params):
 
         def fn(heads, context):
             conn = context.connection
+            fresh = FreshSteps(context)
             current, digest = _take_snapshot(conn, spec)
             if params.get("initial"):
                 out["initial"] = current
@@ -75,6 +78,7 @@ def do_walk(params):
                 out["revisions"].append(item)
                 where.update(revision=revision, phase="up")
                 rec.trace, rec.facts = True, facts
+                fresh.before_step()
                 yield RevisionStep(rmap, sc, True)
                 item["upgrade"] = last_step()
                 after, after_digest = _take_snapshot(conn, spec)
@@ -83,6 +87,7 @@ def do_walk(params):
                 if entry.get("stairway"):
                     where.update(phase="down")
                     rec.trace, rec.facts = True, False
+                    fresh.before_step()
                     yield RevisionStep(rmap, sc, False)
                     item["downgrade"] = last_step()
                     down, down_digest = _take_snapshot(conn, spec)
@@ -90,6 +95,7 @@ def do_walk(params):
                         item["trace"] = {"before": current, "afterDown": down}
                     where.update(phase="reup")
                     rec.trace = False
+                    fresh.before_step()
                     yield RevisionStep(rmap, sc, True)
                     if down_digest != digest:
                         # What the downgrade left may change what the upgrade makes: look again.

@@ -1,0 +1,105 @@
+// The fast walk (one env.py run) against the reference: every step a separate plain `alembic` command. For each
+// project the per-revision verdicts (upgrade failed, downgrade failed, leftover, re-upgrade failed) must be equal.
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { provisionPostgresLocal } from '../../src/database/postgres-local.ts';
+import type { ThrowawayDatabase } from '../../src/database/provider.ts';
+import { provisionSqlite } from '../../src/database/sqlite.ts';
+import { urlScheme, withDriver } from '../../src/database/url.ts';
+import { Driver } from '../../src/driver/client.ts';
+import type { Report } from '../../src/report/model.ts';
+import { runCli } from '../support/cli.ts';
+import { fixture, repoRoot, venvPython } from '../support/env.ts';
+import { migration, removeAll, SYNC_ENV, writeProject } from '../driver/temp-project.ts';
+import { nonEmpty, referenceStairway, walkVerdicts } from './reference-stairway.ts';
+
+/** Alembic's template env.py with the common `DATABASE_URL` override, so plain `alembic` reaches the same database. */
+const ENV_FROM_DATABASE_URL = SYNC_ENV.replace('config = context.config\n',
+  'config = context.config\nimport os\nif os.environ.get("DATABASE_URL"):\n    config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"])\n');
+
+let pgDb: ThrowawayDatabase;
+let sqliteDb: ThrowawayDatabase;
+let driver: Driver;
+
+before(async () => {
+  driver = await Driver.start({ python: venvPython(), cwd: repoRoot });
+  pgDb = await provisionPostgresLocal({});
+  sqliteDb = await provisionSqlite({ sqliteSnapshot: (path) => driver.call('sqlite-snapshot', { path }) });
+});
+after(async () => {
+  await pgDb?.dispose();
+  await sqliteDb?.dispose();
+  await driver?.close();
+  removeAll();
+});
+
+async function compare(dir: string, dialect: 'postgresql' | 'sqlite'): Promise<Record<string, string[]>> {
+  const run = await runCli(['check', dir, '--database', dialect === 'sqlite' ? 'sqlite' : 'postgres-local', '--python', venvPython(),
+    '--format', 'json', '--checks', 'graph,upgrade,stairway']);
+  const report = run.report as Report;
+  assert.ok(report.revisions.length > 0, run.stderr);
+  const order = report.revisions.map((r) => ({ revision: r.revision, down: r.downRevisions[0] ?? 'base' }));
+  const db = dialect === 'sqlite' ? sqliteDb : pgDb;
+  await db.reset();
+  // Plain alembic reaches the throwaway database the way the project's own ini says (its driver kept), and
+  // through DATABASE_URL for env.py files that read it: a copy of the project with sqlalchemy.url pointed there.
+  const copy = writeProject({ versions: {} });
+  cpSync(dir, copy, { recursive: true });
+  const ini = join(copy, 'alembic.ini');
+  const iniUrl = /^sqlalchemy\.url\s*=\s*(\S+)/m.exec(readFileSync(ini, 'utf8'))?.[1] ?? '';
+  const url = withDriver(db.url, urlScheme(iniUrl)?.driver ?? (dialect === 'sqlite' ? null : 'psycopg2'));
+  writeFileSync(ini, readFileSync(ini, 'utf8').replace(/^sqlalchemy\.url\s*=.*$/m, `sqlalchemy.url = ${url.replace(/%/g, '%%')}`));
+  const reference = nonEmpty(await referenceStairway(copy, db, url, order));
+  assert.deepEqual(nonEmpty(walkVerdicts(report)), reference, `fast walk vs separate alembic commands on ${dir}`);
+  return reference;
+}
+
+test('PostgreSQL fixtures: the walk agrees with separate alembic commands', async () => {
+  for (const name of ['healthy', 'enum-left-behind', 'index-left-behind', 'sequence-left-behind', 'fails-halfway-pg']) {
+    await compare(fixture(name), 'postgresql');
+  }
+});
+
+test('SQLite fixtures: the walk agrees with separate alembic commands', async () => {
+  for (const name of ['irreversible', 'async-sqlite', 'drift']) await compare(fixture(name), 'sqlite');
+});
+
+test('the common enum pattern (created by create_table, dropped with enum.drop in the downgrade) passes, as plain Alembic does', async () => {
+  const enumType = 'sa.Enum("draft", "sent", name="state_type")';
+  const dir = writeProject({
+    env: ENV_FROM_DATABASE_URL,
+    versions: {
+      'a1_create.py': migration('a1', null, [`op.create_table("invoices", sa.Column("id", sa.Integer, primary_key=True), sa.Column("state", ${enumType}))`],
+        ['op.drop_table("invoices")', `${enumType}.drop(op.get_bind(), checkfirst=False)`]),
+      'b2_more.py': migration('b2', 'a1', ['op.add_column("invoices", sa.Column("note", sa.Text))'], ['op.drop_column("invoices", "note")']),
+    },
+  });
+  const reference = await compare(dir, 'postgresql');
+  assert.deepEqual(reference, {}, 'plain alembic: nothing to report');
+});
+
+test('an enum the downgrade leaves behind: the leftover and the failing re-upgrade, as plain Alembic shows', async () => {
+  const enumType = 'sa.Enum("draft", "sent", name="state_type")';
+  const dir = writeProject({
+    env: ENV_FROM_DATABASE_URL,
+    versions: {
+      'a1_create.py': migration('a1', null, [`op.create_table("invoices", sa.Column("id", sa.Integer, primary_key=True), sa.Column("state", ${enumType}))`],
+        ['op.drop_table("invoices")']),
+    },
+  });
+  assert.deepEqual(await compare(dir, 'postgresql'), { a1: ['leftover', 'reup-failed'] });
+});
+
+test('a session setting a migration SETs does not leak into the next step, as it cannot across separate commands', async () => {
+  const dir = writeProject({
+    env: ENV_FROM_DATABASE_URL,
+    versions: {
+      'a1_create.py': migration('a1', null, ['op.create_table("t1", sa.Column("id", sa.Integer, primary_key=True))',
+        'op.execute("SET default_transaction_read_only = on")'], ['op.drop_table("t1")']),
+      'b2_more.py': migration('b2', 'a1', ['op.create_table("t2", sa.Column("id", sa.Integer, primary_key=True))'], ['op.drop_table("t2")']),
+    },
+  });
+  assert.deepEqual(await compare(dir, 'postgresql'), {}, 'plain alembic: every step runs');
+});
