@@ -56,6 +56,8 @@ export class StepWatch {
   private call: CallInFlight | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastDown: string | null = null;
+  /** When the driver or Alembic last said exactly where it is. */
+  private exactAt = 0;
 
   constructor(
     private readonly timeoutMs: number,
@@ -85,6 +87,7 @@ export class StepWatch {
   private newStep(position: StepPosition): void {
     this.position = position;
     this.stepStartedAt = Date.now();
+    if (position.exact) this.exactAt = this.stepStartedAt;
     this.lastBeatAt = this.stepStartedAt;
   }
 
@@ -127,7 +130,8 @@ export class StepWatch {
     if (this.call?.startedAt !== call.startedAt || this.call.method !== call.method) {
       // A new call: until the driver or Alembic says otherwise, it starts at the first revision it was given.
       this.call = call;
-      this.newStep({ revision: firstRevision(call), exact: false });
+      // The tick may come after the driver already said where this call is: keep what it said.
+      if (this.exactAt < call.startedAt) this.newStep({ revision: firstRevision(call), exact: false });
     }
     const now = Date.now();
     const elapsed = now - this.stepStartedAt;

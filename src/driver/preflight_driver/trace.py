@@ -20,6 +20,7 @@ except Exception:  # pragma: no cover
 from . import state
 from .guard import dialect_family, innermost_frame_any_greenlet
 from .positions import innermost_frame, origin_of
+from .protocol import send
 
 FACTS_SQL = (
     "SELECT current_setting('lock_timeout'), current_setting('statement_timeout'), "
@@ -70,6 +71,7 @@ class Recorder(object):
         self.chunks = []  # offline: text written by static_output during the current step
         self.capture = None  # offline: the statement whose text static_output is writing
         self.per_migration = False  # walk: one transaction per step, so a failure leaves the last good step
+        self.last_down = None  # the revision the previous step took down: its next upgrade is a re-upgrade
 
     # --- steps
     def begin_step(self, step):
@@ -82,6 +84,12 @@ class Recorder(object):
             revision = getattr(step, "up_revision_id", None)
         self.current_revision = revision
         self.step_started = time.perf_counter()
+        # Where the run is, for the TS side's heartbeat and step timeout: sent as each step starts, unthrottled.
+        up = bool(getattr(step, "is_upgrade", True))
+        phase = "downgrade" if not up else ("re-upgrade" if self.last_down == revision else "upgrade")
+        self.last_down = None if up else revision
+        if not self.offline and revision is not None:
+            send({"id": None, "step": {"revision": revision, "phase": phase}})
 
     def end_step(self, info):
         now = time.perf_counter()
