@@ -61,6 +61,8 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
   const watch = new StepWatch(config.stepTimeoutMs, log, async () => dbRef?.activeStatement?.());
   const provision = (dialect: 'postgresql' | 'sqlite' | null): Promise<ThrowawayDatabase> =>
     provisionDatabase(config.database, dialect, {
+      // env.py builds the URL from a host and a port: a local cluster must then listen on TCP (with a password).
+      tcpPassword: config.envVars.some((e) => /\{(host|port)\}/.test(e)),
       postgresVersion: config.postgresVersion,
       postgresImage: config.postgresImage,
       log,

@@ -3,12 +3,14 @@
 // the dir; a parent-death watch does the same if we are killed; the next run reaps what a dead run left.
 
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../errors.ts';
+import { addSecret } from '../redact.ts';
 import { registerDisposable } from './cleanup.ts';
 import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.ts';
 import { watchAfterDeath } from './parent-death-watch.ts';
@@ -197,13 +199,20 @@ export async function startLocal(
     const templateReady = performance.now();
     const dataDir = join(dir, 'data');
     await copyDataDir(template, dataDir, dir, account);
+    const password = spec.tcpPassword ? randomBytes(18).toString('base64url') : null;
+    if (password) addSecret(password);
+    if (password) await requirePasswordOverTcp(dataDir);
     const copied = performance.now();
     server = await startServer(binaries, dataDir, socketDir, account, (s) => {
       server = s;
-    }, spec.tcp ?? false);
+    }, (spec.tcp ?? false) || password !== null);
     const port = server.port;
     const target: ConnectionTarget = (database) => ({ host: socketDir, port, user: SUPERUSER, database });
     const admin = await connectClient(target('postgres'));
+    if (password) {
+      await admin.query("SET password_encryption = 'scram-sha-256'");
+      await admin.query(`ALTER ROLE ${SUPERUSER} PASSWORD '${password}'`);
+    }
     const connected = performance.now();
     working = await WorkingDatabase.create(admin, target, WORKING_DATABASE, {
       excludeTables: [spec.versionTable ?? 'alembic_version'],
@@ -213,14 +222,15 @@ export async function startLocal(
     });
     const { serverVersion, serverVersionNum } = working.version;
     log(`postgres-local: PostgreSQL ${serverVersion} (${binaries.source}: ${binaries.binDir})` +
-      `${account ? ` running as ${account.name}` : ''} on a Unix socket in ${socketDir} (no TCP), ` +
+      `${account ? ` running as ${account.name}` : ''} on a Unix socket in ${socketDir} ${password ? `and 127.0.0.1:${port} (password required)` : '(no TCP)'}, ` +
       `first connection after ${ms(connected - started)} ms (initdb/template ${ms(templateReady - started)}, ` +
       `copy ${ms(copied - templateReady)}, start ${ms(connected - copied)}), database ready after ${ms(performance.now() - started)} ms`);
     const db = working;
     return {
       provider: 'postgres-local',
       dialect: 'postgresql',
-      url: spec.tcp ? `postgresql://${SUPERUSER}@127.0.0.1:${port}/${WORKING_DATABASE}` : socketUrl(SUPERUSER, WORKING_DATABASE, socketDir, port),
+      url: password ? `postgresql://${SUPERUSER}:${password}@127.0.0.1:${port}/${WORKING_DATABASE}`
+        : spec.tcp ? `postgresql://${SUPERUSER}@127.0.0.1:${port}/${WORKING_DATABASE}` : socketUrl(SUPERUSER, WORKING_DATABASE, socketDir, port),
       serverVersion,
       serverVersionNum,
       snapshot: () => db.snapshot(),
@@ -248,4 +258,12 @@ function reapOnce(tmp: string, log: (line: string) => void): void {
   if (reaped) return;
   reaped = true;
   for (const dir of reapStaleTempDirs(tmp)) log(`postgres-local: removed ${dir}, left by a run that was killed`);
+}
+
+/** TCP connections need the password; the private socket keeps trust (only we can reach its 0700 directory). */
+async function requirePasswordOverTcp(dataDir: string): Promise<void> {
+  const hba = join(dataDir, 'pg_hba.conf');
+  const lines = (await readFile(hba, 'utf8')).split('\n').filter((l) => !/^\s*host/.test(l));
+  lines.push('host all all 127.0.0.1/32 scram-sha-256', 'host all all ::1/128 scram-sha-256', '');
+  await writeFile(hba, lines.join('\n'));
 }

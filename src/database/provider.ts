@@ -25,6 +25,10 @@ export interface ProvisionSpec {
   /** postgres-local only, never set from user input: also listen on 127.0.0.1 (trust auth) and hand out a TCP URL.
    * For tests and the benchmark, which use a private cluster as the "existing server" of postgres-url mode. */
   tcp?: boolean;
+  /** postgres-local: also listen on 127.0.0.1 with a random scram-sha-256 password required there, and hand out
+   * that TCP URL. For env.py files that build the URL from a host and a port (`--env-vars NAME={host}`), which a
+   * socket directory cannot be. The socket stays in its private 0700 directory. */
+  tcpPassword?: boolean;
 }
 
 export interface ThrowawayDatabase {

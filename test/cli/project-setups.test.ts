@@ -51,3 +51,30 @@ test('--env-vars NAME={part}: an env.py that builds the URL from parts reaches t
   assert.equal(run.code, 0, `${run.report?.error?.message ?? ''}\n${run.stderr.slice(-2000)}`);
   assert.equal(check(run.report!, 'upgrade').status, 'passed');
 });
+
+test('the full-stack template pattern on PostgreSQL: POSTGRES_SERVER/PORT/USER/PASSWORD/DB mapped to a local cluster over TCP with a password', async () => {
+  const dir = writeProject({
+    env: SETTINGS_ENV,
+    files: {
+      'app/__init__.py': '',
+      'app/settings.py': [
+        'import os',
+        'from urllib.parse import quote',
+        'DATABASE_URL = "postgresql+psycopg2://%s:%s@%s:%s/%s" % (',
+        '    os.environ.get("POSTGRES_USER", "app"), quote(os.environ.get("POSTGRES_PASSWORD", ""), safe=""),',
+        '    os.environ.get("POSTGRES_SERVER", "db.internal"), os.environ.get("POSTGRES_PORT", "5432"), os.environ.get("POSTGRES_DB", "app"))',
+        '',
+      ].join('\n'),
+    },
+    versions: {
+      'a1_create.py': migration('a1', null, ['op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))'], ['op.drop_table("t")']),
+    },
+  });
+  const run = await runCli(['check', dir, '--database', 'postgres-local', '--python', venvPython(), '--format', 'json', '--checks', 'graph,upgrade,stairway',
+    '--env-vars', 'POSTGRES_SERVER={host},POSTGRES_PORT={port},POSTGRES_USER={user},POSTGRES_PASSWORD={password},POSTGRES_DB={database}']);
+  assert.equal(run.code, 0, `${run.report?.error?.message ?? ''}\n${run.stderr.slice(-2000)}`);
+  assert.equal(check(run.report!, 'stairway').status, 'passed');
+  const password = /127\.0\.0\.1:\d+ \(password required\)/.exec(run.stderr);
+  assert.ok(password, 'the cluster listens on TCP with a password for this setup');
+  assert.doesNotMatch(run.stdout + run.stderr, /postgres:[A-Za-z0-9_-]{20,}@/, 'the password is never printed');
+});
