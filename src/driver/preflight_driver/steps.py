@@ -1,5 +1,5 @@
 # The online commands, each one env.py run on the throwaway database: upgrade, downgrade, one step, and drift.
-# Promises: each answers with the steps it ran (statements traced when asked) and what alembic_version then holds.
+# Promises: upgrade/downgrade/step answer with the steps run (traced when asked) and what alembic_version then holds.
 
 import importlib
 import os
