@@ -14,7 +14,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Chunks sit beside the entry points: code in them finds driver.py next to itself, as src/driver/client.ts does.
+  // Chunks sit beside the entry points: code in them finds preflight_driver/ next to itself, as src/driver/client.ts does.
   chunkNames: '[name]-[hash]',
   // Bundled CommonJS dependencies call require() for Node built-ins and read __dirname/__filename (ssh2, loaded by
   // testcontainers): give every ESM output file the CommonJS module globals, pointing at the file itself.

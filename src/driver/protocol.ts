@@ -1,4 +1,4 @@
-// The JSON-lines protocol between TypeScript and the Python driver (driver.py): one request per line,
+// The JSON-lines protocol between TypeScript and the Python driver (the preflight_driver package): one request per line,
 // `{id, method, params}`, answered by `{id, result}` or `{id, error}`; stdout carries nothing else.
 
 import type { SchemaSnapshot } from '../schema/snapshot.ts';
@@ -183,7 +183,7 @@ export interface OfflineResult {
   failures?: DriverErrorPayload[];
 }
 
-/** One difference between target_metadata and the database at head, as autogenerate sees it (drift.py). */
+/** One difference between target_metadata and the database at head, as autogenerate sees it (preflight_driver/drift.py). */
 export interface DriftItem {
   /** Autogenerate's diff kind: add_table, remove_column, modify_type, add_index, ... */
   kind: string;
@@ -221,7 +221,7 @@ export interface DriverHello {
   alembic: string;
   sqlalchemy: string;
   pid: number;
-  /** From the first line of driver.py to ready (imports of alembic and sqlalchemy included). */
+  /** From the first line of the driver to ready (imports of alembic and sqlalchemy included). */
   startupMs: number;
 }
 
@@ -234,11 +234,11 @@ export interface DriverMethods {
   /** Applies or reverts exactly one revision (Alembic's MigrationStep for that script), whatever else is applied:
    * the stairway's unit of work, right on branches and merges where `+1`/`-1` are ambiguous. */
   step: { params: StepParams; result: MigrateResult };
-  /** The stairway walk in one env.py run (driver.py do_walk): the fast path of checks/walk.ts. */
+  /** The stairway walk in one env.py run (preflight_driver/walk.py): the fast path of checks/walk.ts. */
   walk: { params: WalkParams; result: WalkResult };
   offline: { params: OfflineParams; result: OfflineResult };
   current: { params: Record<string, never>; result: { current: string[] } };
-  /** Models vs the database at head through env.py (drift.py), and model modules env.py never imports. */
+  /** Models vs the database at head through env.py (preflight_driver/drift.py), and model modules env.py never imports. */
   drift: { params: { registration: boolean; modelPackages: string[] }; result: DriftResult };
   'sqlite-snapshot': { params: { path: string }; result: SchemaSnapshot };
 }
