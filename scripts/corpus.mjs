@@ -156,7 +156,8 @@ export async function runProject(project, opts = {}) {
   const log = join(base, 'setup.log');
   writeFileSync(log, '');
   const t0 = Date.now();
-  const { python, installed } = ensureVenv(project, base, log);
+  // Projects that share a venv (one package, two dialects) name it with "venv".
+  const { python, installed } = ensureVenv(project, join(cacheDir, project.venv ?? project.name), log);
   const installMs = Date.now() - t0;
   const venv = dirname(dirname(python));
   const site = sh(`'${python}' -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'`, process.env, base).trim();

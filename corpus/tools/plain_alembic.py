@@ -43,6 +43,9 @@ def parse_args():
     p.add_argument("--set-url", action="store_true", default=True)
     p.add_argument("--no-set-url", dest="set_url", action="store_false")
     p.add_argument("--out", default=None)
+    p.add_argument("--anyio-worker", action="store_true",
+                   help="run each command in an AnyIO worker thread, as prefect's own `prefect server database upgrade` does")
+    p.add_argument("--version-locations", default=None, help="set version_locations (what an env.py that sets it at run time would)")
     p.add_argument("--only", default=None, help="comma-separated revisions to stairway (default: all)")
     return p.parse_args()
 
@@ -76,6 +79,8 @@ def make_config() -> Config:
         cfg = current_app.extensions["migrate"].migrate.get_config(ARGS.flask_dir)
     else:
         cfg = Config(ARGS.config, ini_section=ARGS.name)
+    if ARGS.version_locations:
+        cfg.set_main_option("version_locations", ARGS.version_locations)
     if ARGS.set_url and not ARGS.flask_app:
         cfg.set_main_option("sqlalchemy.url", ARGS.url.replace("%", "%%"))
     return cfg
@@ -86,7 +91,14 @@ def run(fn, *args):
     buf = io.StringIO()
     try:
         with contextlib.redirect_stdout(buf):
-            fn(make_config(), *args)
+            if ARGS.anyio_worker:
+                import anyio
+                import anyio.to_thread
+
+                cfg = make_config()
+                anyio.run(lambda: anyio.to_thread.run_sync(lambda: fn(cfg, *args)))
+            else:
+                fn(make_config(), *args)
         return None
     except BaseException as e:  # noqa: BLE001 (SystemExit from alembic check too)
         if isinstance(e, KeyboardInterrupt):
@@ -157,15 +169,16 @@ def reset():
         if os.path.exists(sqlite_path()):
             os.remove(sqlite_path())
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    libpq = re.sub(r"^postgresql\+\w+://", "postgresql://", ARGS.url)
+    db = libpq.rsplit("/", 1)[1].split("?")[0]
+    admin = libpq.rsplit("/", 1)[0] + "/postgres"
+    psql(admin, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    psql(admin, f'CREATE DATABASE "{db}"')
 
-    u = make_url(re.sub(r"\+(asyncpg|psycopg_async)", "", ARGS.url))
-    eng = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with eng.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
-        c.execute(text(f'CREATE DATABASE "{u.database}"'))
-    eng.dispose()
+
+def psql(url: str, sql: str) -> str:
+    exe = os.path.join(os.path.dirname(ARGS.pg_dump), "psql")
+    return subprocess.run([exe, "-X", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c", sql], capture_output=True, text=True, check=True).stdout
 
 
 def diff(a: list[str], b: list[str]) -> list[str]:
@@ -180,16 +193,18 @@ def revisions_in_order():
 
 
 def current_heads():
-    from sqlalchemy import create_engine, inspect, text
-
-    eng = create_engine(re.sub(r"\+(asyncpg|aiosqlite|psycopg_async)", "", ARGS.url))
-    try:
-        with eng.connect() as c:
-            if not inspect(c).has_table("alembic_version"):
+    if is_sqlite():
+        con = sqlite3.connect(sqlite_path())
+        try:
+            if not con.execute("select 1 from sqlite_master where name='alembic_version'").fetchall():
                 return ()
-            return tuple(sorted(r[0] for r in c.execute(text("select version_num from alembic_version"))))
-    finally:
-        eng.dispose()
+            return tuple(sorted(r[0] for r in con.execute("select version_num from alembic_version")))
+        finally:
+            con.close()
+    libpq = re.sub(r"^postgresql\+\w+://", "postgresql://", ARGS.url)
+    out = psql(libpq, "select version_num from alembic_version where to_regclass('alembic_version') is not null") if psql(
+        libpq, "select to_regclass('alembic_version') is not null").strip() == "t" else ""
+    return tuple(sorted(l for l in out.splitlines() if l))
 
 
 def main():
@@ -274,7 +289,14 @@ def main():
         buf = io.StringIO()
         try:
             with contextlib.redirect_stdout(buf):
-                command.check(make_config())
+                if ARGS.anyio_worker:
+                    import anyio
+                    import anyio.to_thread
+
+                    cfg = make_config()
+                    anyio.run(lambda: anyio.to_thread.run_sync(lambda: command.check(cfg)))
+                else:
+                    command.check(make_config())
             result["check"] = {"ok": True, "output": buf.getvalue()}
         except BaseException as e:  # noqa: BLE001
             result["check"] = {"ok": False, "error": f"{type(e).__name__}: {e}"[:6000]}
