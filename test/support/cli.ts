@@ -21,12 +21,14 @@ export function runCli(
     dist?: boolean;
     /** Node options before the entry (e.g. --import a preload). */
     nodeArgs?: string[];
+    /** The Node binary (default: the one running the tests). */
+    node?: string;
     onStderr?: (chunk: string, child: ReturnType<typeof spawn>) => void;
   } = {},
 ): Promise<CliRun> {
   const entry = opts.dist ? [join(repoRoot, 'dist', 'cli.js')] : ['--import', 'tsx', join(repoRoot, 'src', 'cli.ts')];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, ...args], {
+    const child = spawn(opts.node ?? process.execPath, [...(opts.nodeArgs ?? []), ...entry, ...args], {
       cwd: opts.cwd ?? repoRoot,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
