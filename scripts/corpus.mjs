@@ -179,7 +179,11 @@ export async function runProject(project, opts = {}) {
   if (existsSync(report)) parsed = JSON.parse(readFileSync(report, 'utf8'));
   const problems = compare(parsed, r.code, project.expected);
   if (r.signal) problems.unshift(`the CLI was killed by ${r.signal} (timeout ${project.timeoutSeconds ?? 900} s)`);
-  if (!parsed && r.code !== (project.expected.exitCode ?? -1)) problems.push(`stderr: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  if (!parsed || r.code !== (project.expected.exitCode ?? r.code)) {
+    const lines = r.stderr.trim().split('\n');
+    const said = lines.filter((l) => /^(internal )?error:/i.test(l.trim()));
+    problems.push(`stderr: ${(said.length ? said : lines.slice(-3)).join(' | ').slice(0, 600)}`);
+  }
   if (!opts.keep) rmSync(work, { recursive: true, force: true });
   return { name: project.name, exitCode: r.code, status: parsed?.status ?? null, installed, installMs, runMs, problems, report: parsed, stderr: r.stderr };
 }
