@@ -11,6 +11,7 @@ import traceback
 from . import state
 from .positions import rel
 from .protocol import clean, mask_text, require_project
+from .script_env import refuse_false_empty, run_revision_environment
 
 _REVISION_FILE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 _LEGACY_REVISION = re.compile(r"([a-f0-9]+)\.py$")
@@ -101,6 +102,8 @@ def _load_error(path, exc, tb):
 
 def do_graph(params):
     require_project()
+    if state.PROJECT.revision_environment and not state.PROJECT.script_env_ready:
+        run_revision_environment()
     revisions = []
     errors = []
     for index, path in enumerate(_migration_files()):
@@ -142,4 +145,6 @@ def do_graph(params):
             "downgrade": shape,
             "downgradeLine": shape_line,
         })
+    if not revisions and not errors:
+        refuse_false_empty()
     return {"revisions": revisions, "loadErrors": errors}

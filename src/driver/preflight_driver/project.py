@@ -21,6 +21,7 @@ from .current import dispose_current_engine
 from .guard import ENV_REF, dialect_family
 from .positions import forget_file_kinds, rel
 from .protocol import failure, require_project
+from .script_env import revision_environment, run_revision_environment, set_version_dirs
 
 _PLACEHOLDER_HOSTS = ("user:pass@localhost/dbname",)
 
@@ -138,11 +139,6 @@ def do_inspect(params):
         raise failure("config", "%s: %s: %s" % (config_name, type(e).__name__, e), file=config_name,
                       traceback=traceback.format_exc())
 
-    version_dirs = [str(p) for p in script._version_locations]
-    prefixes = set()
-    for d in version_dirs:
-        prefixes.add(os.path.abspath(d).rstrip(os.sep) + os.sep)
-        prefixes.add(os.path.realpath(d).rstrip(os.sep) + os.sep)
     env_py = os.path.join(str(script.dir), "env.py")
     env_source = ""
     if os.path.isfile(env_py):
@@ -158,12 +154,11 @@ def do_inspect(params):
     state.PROJECT.toml_file = toml
     state.PROJECT.section = section
     state.PROJECT.script_location = os.path.abspath(str(script.dir))
-    state.PROJECT.version_dirs = [os.path.abspath(d) for d in version_dirs]
-    state.PROJECT.version_prefixes = tuple(sorted(prefixes))
-    state.PROJECT.recursive = bool(getattr(script, "recursive_version_locations", False))
+    set_version_dirs(script)
     state.PROJECT.env_py = env_py
     state.PROJECT.env_source = env_source
-    forget_file_kinds()
+    state.PROJECT.revision_environment = revision_environment(cfg)
+    state.PROJECT.script_env_ready = False
 
     return {
         "python": platform.python_version(),
@@ -175,6 +170,7 @@ def do_inspect(params):
         "versionLocations": state.PROJECT.version_dirs,
         "projectUrl": _project_url(cfg, section, env_source),
         "asyncEnv": bool(_ASYNC_MARKERS.search(env_source)),
+        "revisionEnvironment": state.PROJECT.revision_environment,
     }
 
 
@@ -197,4 +193,7 @@ def do_configure(params):
     state.GUARD["target"] = target
     state.GUARD["tripped"] = None
     dispose_current_engine()
+    if state.PROJECT.revision_environment:
+        # env.py may pick the versions by the database it is given (prefect does, per dialect): find them again.
+        run_revision_environment()
     return {"ok": True}

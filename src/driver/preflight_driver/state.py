@@ -28,6 +28,9 @@ class Project(object):
         self.env_vars = []
         self.version_table = ("alembic_version", None)
         self.script = None  # the ScriptDirectory every command of this run shares
+        self.revision_environment = False  # `revision_environment = true`: env.py sets up the script directory
+        self.script_env_ready = False  # ... and it has run for the current configuration
+        self.flask = None  # a Flask-Migrate project: flask_app.FlaskProject, else None
 
 
 PROJECT = Project()
