@@ -3,14 +3,24 @@
 
 const secrets = new Set<string>();
 
+/**
+ * Default passwords of CI services and examples: masked where they stand as a password (a URL's user-info, a
+ * `password=` parameter), but not as free text, where they are ordinary words of our own output (`postgres-url`).
+ */
+const PLACEHOLDER_PASSWORDS = new Set(['postgres', 'password', 'secret', 'admin', 'root', 'test', 'example', 'changeme', 'pass', 'user', 'app']);
+
+function register(secret: string): void {
+  if (secret.length >= 4 && !PLACEHOLDER_PASSWORDS.has(secret.toLowerCase())) secrets.add(secret);
+}
+
 /** Registers a secret; for a URL, its passwords (user-info and `password=` query forms, raw and decoded). */
 export function addSecret(value: string | undefined): void {
   if (!value) return;
   for (const password of urlPasswords(value)) {
-    secrets.add(password);
-    secrets.add(safeDecode(password));
+    register(password);
+    register(safeDecode(password));
   }
-  if (value.length >= 4 && !value.includes('://')) secrets.add(value);
+  if (!value.includes('://')) register(value);
 }
 
 function safeDecode(text: string): string {

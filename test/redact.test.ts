@@ -49,3 +49,11 @@ test('masking is linear: pathological 200 KB lines take about as long per byte a
     assert.ok(ms < 1000, `${shape.toString()}: ${ms.toFixed(0)} ms for 200 KB`);
   }
 });
+
+test('a placeholder password (the `postgres` of CI services) is masked as a password, not as a word of our own output', () => {
+  addSecret('postgresql://postgres:postgres@localhost:5432/postgres');
+  assert.equal(redact('postgresql://postgres:postgres@localhost:5432/app'), 'postgresql://postgres:***@localhost:5432/app');
+  assert.equal(redact('database: postgres-url (a server URL was given)'), 'database: postgres-url (a server URL was given)');
+  addSecret('postgresql://u:Zq8-long-Secret@h/db');
+  assert.equal(redact('echo Zq8-long-Secret'), 'echo ***');
+});

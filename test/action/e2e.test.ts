@@ -190,7 +190,7 @@ test('drift mode (nightly): one issue, opened on drift, updated while it lasts, 
     const issue = driftIssues()[0]!;
     assert.equal(issue.state, 'open');
     assert.ok(issue.body.startsWith(commentMarker('backend', 'alembic-preflight-drift')));
-    assert.match(issue.body, /live-drift\/column-added<\/code> column public\.users\.added\\_by\\_hand/);
+    assert.match(issue.body, /live-drift\/column-added<\/code>\]\([^)]*\) column public\.users\.added\\_by\\_hand/);
     if (password) assert.ok(!issue.body.includes(password));
     assert.equal(drifted.outputs['drift-issue-url'], `https://github.example/acme/shop/issues/${issue.number}`);
 

@@ -25,15 +25,45 @@ import traceback  # noqa: E402
 
 from . import state  # noqa: E402
 
-_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)([^@\s]+)(@)")
+
+
+# Default passwords of CI services and examples: masked in URLs (above), not as free text, where they are ordinary
+# words (`postgres`, `postgresql`); the same list as src/redact.ts.
+_PLACEHOLDER_PASSWORDS = frozenset(["postgres", "password", "secret", "admin", "root", "test", "example", "changeme",
+                                    "pass", "user", "app"])
+
+
+def _mask_url_passwords(text):
+    """`scheme://user:PASSWORD@host` → `scheme://user:***@host`, in one left-to-right pass (a regex backtracks
+    quadratically on long runs of letters). A password with an unencoded `@` is masked up to the last `@`."""
+    out = []
+    done = 0
+    i = 0
+    while True:
+        j = text.find("://", i)
+        if j < 0:
+            break
+        end = j + 3
+        while end < len(text) and not text[end].isspace() and text[end] not in "\"'<>`":
+            end += 1
+        seg = text[j + 3:end]
+        at = seg.rfind("@")
+        colon = seg.find(":")
+        if at > 0 and 0 <= colon < at and "/" not in seg[:colon]:
+            out.append(text[done:j + 3 + colon + 1])
+            out.append("***")
+            done = j + 3 + at
+        i = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 def mask_text(text):
     if not text:
         return text
-    text = _URL_PASSWORD.sub(r"\1***\3", text)
+    text = _mask_url_passwords(text)
     for secret in state.SECRETS:
-        if secret and len(secret) >= 3:
+        if secret and len(secret) >= 4 and secret.lower() not in _PLACEHOLDER_PASSWORDS:
             text = text.replace(secret, "***")
     return text
 
