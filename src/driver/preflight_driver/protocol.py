@@ -19,7 +19,6 @@ os.close(_devnull)
 
 import io  # noqa: E402
 import json  # noqa: E402
-import re  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
 
