@@ -42,16 +42,21 @@ export function driftResult(drift: DriftResult, envFile: string | undefined, dur
     const sqlite = dialect === 'sqlite';
     const batch = sqlite && needsBatch(item.sql);
     const code = sqlite ? forSqlite(item.code) : item.code;
+    // Enum labels are compared beside autogenerate, which never sees them: only writing the migration helps.
+    const beside = item.kind.startsWith('enum_');
     return {
     code: `drift/${item.kind.replace(/_/g, '-')}`,
-    severity: 'error',
+    severity: item.severity ?? 'error',
     message: item.message,
     hint: [
-      `Generate a migration (\`alembic revision --autogenerate\`${sqlite ? ' with `render_as_batch=True` in env.py' : ''}), or write it:\n\n${fenced('python', code)}`,
+      beside
+        ? `\`alembic revision --autogenerate\` does not see this: write the migration yourself:\n\n${fenced('python', code)}`
+        : `Generate a migration (\`alembic revision --autogenerate\`${sqlite ? ' with `render_as_batch=True` in env.py' : ''}), or write it:\n\n${fenced('python', code)}`,
       batch
         ? 'SQLite has no ALTER COLUMN and cannot change constraints in place: batch mode recreates the table with the change (copy, drop, rename).'
         : item.sql ? `It would run:\n\n${fenced('sql', item.sql)}` : item.sqlError ? `(SQL not rendered offline: ${item.sqlError})` : '',
       item.blind ?? '',
+      item.note ?? '',
     ].filter(Boolean).join('\n\n'),
     sql: item.sql ?? undefined,
     // What autogenerate cannot see goes next to what it did see, so nobody reads "no more drift" into silence.
@@ -60,7 +65,7 @@ export function driftResult(drift: DriftResult, envFile: string | undefined, dur
   });
   return {
     id: 'drift',
-    status: findings.length ? 'failed' : 'passed',
+    status: findings.some((f) => f.severity === 'error') ? 'failed' : 'passed',
     reason: findings.length ? `${findings.length} ${findings.length === 1 ? 'difference' : 'differences'} between the models and the migrated database` : drift.notes.join(' '),
     durationMs,
     findings,

@@ -1,13 +1,23 @@
 // The `models-registered` check: tables defined in the model packages that target_metadata never sees, because
-// env.py never imports their module (seeds' "Autogenerate detects no changes"), with the import to add.
+// env.py never imports their module (seeds' "Autogenerate detects no changes"), with the import to add. Only modules
+// whose source defines tables are imported (read with ast first); one that fails to import makes this check `error`.
 
-import type { RegistrationResult } from '../driver/protocol.ts';
+import type { RegistrationFailure, RegistrationResult } from '../driver/protocol.ts';
 import type { CheckResult, Finding } from '../report/model.ts';
 import { count } from '../report/wording.ts';
 
-export function modelsRegisteredResult(reg: RegistrationResult | null, envFile: string | undefined, durationMs: number): CheckResult {
+export function modelsRegisteredResult(reg: RegistrationResult | RegistrationFailure | null, envFile: string | undefined, durationMs: number): CheckResult {
   if (!reg) {
     return { id: 'models-registered', status: 'skipped', reason: 'env.py sets no target_metadata', durationMs, findings: [] };
+  }
+  if ('error' in reg) {
+    return {
+      id: 'models-registered',
+      status: 'error',
+      reason: `could not finish: ${reg.error.message}`,
+      durationMs,
+      findings: [{ code: 'models-registered/error', severity: 'error', message: `the model packages could not be searched: ${reg.error.message}`, details: [reg.error.traceback.trimEnd()] }],
+    };
   }
   const findings: Finding[] = [];
   for (const u of reg.unregistered) {
@@ -27,16 +37,27 @@ export function modelsRegisteredResult(reg: RegistrationResult | null, envFile: 
   for (const e of reg.importErrors) {
     findings.push({
       code: 'models-registered/import-error',
-      severity: 'warning',
-      message: `model module ${e.module} does not import: ${e.message}`,
-      details: [e.traceback.trimEnd()],
+      severity: 'error',
+      message: `model module ${e.module} does not import, so its tables could not be checked: ${e.message}`,
+      details: e.traceback ? [e.traceback.trimEnd()] : undefined,
+      hint: 'Only modules whose source defines tables are imported (mapped classes, Table(...), a declarative base). '
+        + 'If this one needs the application set up first, name the packages that hold only models in '
+        + '`model-packages` under [tool.alembic-preflight.drift].',
     });
   }
+  const skipped = reg.skipped ?? [];
+  const where = `${reg.packages.join(', ') || 'no package'}${reg.discovered ? ' (found from target_metadata)' : ''}`;
   return {
     id: 'models-registered',
-    status: findings.some((f) => f.severity === 'error') ? 'failed' : 'passed',
-    reason: `${count(reg.imported.length, 'module')} imported from ${reg.packages.join(', ') || 'no package'}${reg.discovered ? ' (found from target_metadata)' : ''}`,
+    status: reg.importErrors.length ? 'error' : findings.some((f) => f.severity === 'error') ? 'failed' : 'passed',
+    reason: reg.importErrors.length
+      ? `could not import ${reg.importErrors.map((e) => e.module).join(', ')}`
+      : `${count(reg.imported.length, 'module')} imported from ${where}${skipped.length ? `; ${count(skipped.length, 'module')} without tables not run (${shortList(skipped)})` : ''}`,
     durationMs,
     findings,
   };
+}
+
+function shortList(names: string[]): string {
+  return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, ...`;
 }

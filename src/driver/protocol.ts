@@ -196,22 +196,34 @@ export interface DriftItem {
   sqlError: string | null;
   /** What autogenerate cannot see here (renames...), said next to the finding. */
   blind?: string;
+  /** For what the driver compares beside autogenerate (PostgreSQL enum labels): how to apply the code safely. */
+  note?: string;
+  /** Absent: an error. */
+  severity?: 'warning';
 }
 
 export interface RegistrationResult {
   packages: string[];
   /** The packages were found from where target_metadata's models live (not configured). */
   discovered: boolean;
+  /** Model modules imported (by env.py already, or by the check because their source defines tables). */
   imported: string[];
+  /** Modules of the packages whose source (read with ast, never run) defines no table: not imported. */
+  skipped?: string[];
   importErrors: { module: string; message: string; traceback: string }[];
   unregistered: { table: string; module: string | null; className: string | null; otherMetadata: boolean }[];
+}
+
+/** The check itself could not run (the other fields are then absent). */
+export interface RegistrationFailure {
+  error: { module: string | null; message: string; traceback: string };
 }
 
 export interface DriftResult {
   hasMetadata: boolean;
   items: DriftItem[];
   notes: string[];
-  registration: RegistrationResult | null;
+  registration: RegistrationResult | RegistrationFailure | null;
 }
 
 /** The line the driver writes before any request (id 0): what it runs on, or why it cannot run. */
