@@ -1,7 +1,7 @@
 // runPipeline(config): the one run both entry points share. Starts the driver, checks the graph, provisions the
 // throwaway database, walks the migrations, runs the checks, and always cleans up. Returns the report; never exits.
 
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { analyseGraph } from './checks/graph.ts';
 import { prMigrationsResult } from './checks/pr-migrations.ts';
 import { floorRevisions, runDatabaseChecks } from './pipeline/database-checks.ts';
@@ -12,7 +12,7 @@ import type { ThrowawayDatabase } from './database/provider.ts';
 import { provisionDatabase } from './database/select.ts';
 import { envValues, parseEnvEntry } from './database/env-values.ts';
 import { sqliteVersionNumber } from './database/sqlite.ts';
-import { withDriver } from './database/url.ts';
+import { chooseDriver, urlScheme, withDriver } from './database/url.ts';
 import { Driver, DriverDied, DriverError } from './driver/client.ts';
 import { diedAt, recordStepTimeout, serverEffectFindings } from './pipeline/run-outcomes.ts';
 import { StepTimedOut, StepWatch } from './pipeline/step-watch.ts';
@@ -124,10 +124,18 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
         db.serverVersion = info.sqlite;
         db.serverVersionNum = sqliteVersionNumber(info.sqlite);
       }
-      report.environment.database = { provider: db.provider, dialect: db.dialect, serverVersion: db.serverVersion };
-      // Keep the project's own driver (+asyncpg, +aiosqlite) when the throwaway database is of its dialect.
-      const projectDriver = info.projectUrl && projectDialect(info) === db.dialect ? info.projectUrl.driver : null;
-      const url = withDriver(db.url, projectDriver, info.asyncEnv);
+      // The driver the project names (--database URL, else its own URL when of this dialect), else the installed one.
+      const given = typeof config.database === 'object' ? urlScheme(config.database.url)?.driver : null;
+      const named = given ? { driver: given, source: '--database' } : info.projectUrl && projectDialect(info) === db.dialect ? info.projectUrl : null;
+      const choice = chooseDriver(db.dialect, named, info.asyncEnv, info.drivers);
+      report.environment.database = { provider: db.provider, dialect: db.dialect, serverVersion: db.serverVersion,
+        driver: choice.name, driverReason: choice.reason };
+      if (info.asyncEnv && ASYNC_DRIVERS.has(choice.name) && info.drivers && !info.drivers.installed.includes('greenlet')) {
+        throw new UserError(`env.py builds an async engine (${choice.name}), and SQLAlchemy's asyncio extension needs the greenlet `
+          + `package, which ${config.python} does not have (SQLAlchemy 2.1 no longer installs it): pip install greenlet `
+          + `(or "sqlalchemy[asyncio]")`, { file: relative(config.projectDir, join(info.scriptLocation, 'env.py')) });
+      }
+      const url = withDriver(db.url, choice.driver);
       await driver.call('configure', {
         url,
         envVars: config.envVars.map((e) => parseEnvEntry(e).name),
@@ -230,6 +238,7 @@ function projectDialect(info: InspectResult): 'postgresql' | 'sqlite' | null {
 }
 
 const RANK = { notice: 0, warning: 1, error: 2 } as const;
+const ASYNC_DRIVERS = new Set(['asyncpg', 'aiosqlite', 'psycopg', 'psycopg_async']);
 
 function failsOn(report: Report, config: Config): boolean {
   if (report.checks.some((c) => c.status === 'error')) return true;

@@ -29,6 +29,58 @@ export function maskUrlsIn(text: string): string {
   return maskPasswords(text);
 }
 
+/** What the project's interpreter has: importable DBAPI modules and SQLAlchemy's default driver per dialect. */
+export interface InstalledDrivers {
+  installed: string[];
+  defaults: Record<string, string>;
+}
+
+export interface DriverChoice {
+  /** The SQLAlchemy driver to put in the throwaway URL; null keeps the dialect's default (pysqlite for SQLite). */
+  driver: string | null;
+  /** The driver env.py really gets (`pysqlite` for null on SQLite). */
+  name: string;
+  /** Why this one: named by the project (its URL, an environment variable, --database), the one installed, ... */
+  reason: string;
+}
+
+const ASYNC_CAPABLE = new Set(['asyncpg', 'psycopg', 'psycopg_async', 'aiosqlite']);
+const SYNC_PG = ['psycopg2', 'psycopg', 'pg8000'];
+
+/**
+ * The driver env.py gets for a throwaway database of `dialect`. The one the project names wins (the --database URL,
+ * then sqlalchemy.url / the environment variable's value). Else the one installed in the project's interpreter: a
+ * driverless postgresql:// means psycopg 3 on SQLAlchemy 2.1, which a psycopg2-only venv cannot load. An async
+ * env.py gets an async driver, unless the project named its dialect without one (an env.py that runs async only
+ * for PostgreSQL, its ini saying sqlite://, gets sqlite://).
+ */
+export function chooseDriver(
+  dialect: 'postgresql' | 'sqlite',
+  project: { driver: string | null; source: string } | null,
+  asyncEnv: boolean,
+  drivers: InstalledDrivers | undefined,
+): DriverChoice {
+  const has = (module: string) => drivers?.installed.includes(module) ?? false;
+  const dflt = drivers?.defaults[dialect] ?? (dialect === 'sqlite' ? 'pysqlite' : 'psycopg2');
+  if (project?.driver) return { driver: project.driver, name: project.driver, reason: `named by ${project.source}` };
+  if (dialect === 'sqlite') {
+    if (asyncEnv && !project) return { driver: 'aiosqlite', name: 'aiosqlite', reason: 'async env.py, no URL names a driver' };
+    return { driver: null, name: 'pysqlite', reason: project ? `SQLite as ${project.source} names it` : 'the default' };
+  }
+  const why = project ? `${project.source} names none` : 'no URL names one';
+  if (asyncEnv) {
+    if (project && ASYNC_CAPABLE.has(dflt) && has(dflt)) return { driver: dflt, name: dflt, reason: `SQLAlchemy's default (${why})` };
+    const found = ['asyncpg', 'psycopg'].find(has);
+    return found
+      ? { driver: found, name: found, reason: `installed, for an async env.py (${why})` }
+      : { driver: 'asyncpg', name: 'asyncpg', reason: `async env.py (${why}); not installed` };
+  }
+  if (has(dflt)) return { driver: dflt, name: dflt, reason: `SQLAlchemy's default, installed (${why})` };
+  const found = SYNC_PG.find(has);
+  if (found) return { driver: found, name: found, reason: `installed (${why}; SQLAlchemy's default ${dflt} is not)` };
+  return { driver: dflt, name: dflt, reason: `SQLAlchemy's default (${why}); not installed` };
+}
+
 /** The async driver SQLAlchemy users pick for each dialect, for an async env.py whose URL names none. */
 const DEFAULT_ASYNC_DRIVER: Record<string, string> = { postgresql: 'asyncpg', sqlite: 'aiosqlite' };
 

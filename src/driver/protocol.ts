@@ -34,6 +34,14 @@ export interface InspectResult {
   projectUrl: { dialect: string; driver: string | null; source: string } | null;
   /** True when env.py builds an async engine (create_async_engine / async_engine_from_config / AsyncEngine). */
   asyncEnv: boolean;
+  /** `revision_environment = true`: env.py is run to find the migrations, as `alembic revision` does. */
+  revisionEnvironment?: boolean;
+  /** Importable DBAPI modules (psycopg2, psycopg, asyncpg, pg8000, aiosqlite, greenlet) and SQLAlchemy's default
+   * driver per dialect. */
+  drivers?: { installed: string[]; defaults: Record<string, string> };
+  /** A Flask-Migrate project: the app (as FLASK_APP / --flask-app give it, or null: Flask's own discovery) and the
+   * directory it is looked for in. */
+  flask?: { app: string | null; appRoot: string } | null;
 }
 
 export interface ConfigureParams {

@@ -35,6 +35,8 @@ export interface Finding {
   details?: string[];
   /** Facts observed on the real database (lock modes, rewritten tables, timeouts). */
   evidence?: Record<string, unknown>;
+  /** When the run checked several databases: the dialects this finding holds on (absent: all of them). */
+  dialects?: ('sqlite' | 'postgresql')[];
 }
 
 export interface CheckResult {
@@ -71,6 +73,9 @@ export interface DatabaseInfo {
   provider: 'sqlite' | 'postgres-local' | 'postgres-docker' | 'postgres-url';
   dialect: 'sqlite' | 'postgresql';
   serverVersion: string;
+  /** The SQLAlchemy driver env.py was given (psycopg2, psycopg, asyncpg, pg8000, pysqlite, aiosqlite) and why. */
+  driver?: string;
+  driverReason?: string;
 }
 
 export interface Report {
@@ -84,6 +89,8 @@ export interface Report {
   durationMs: number;
   environment: {
     database?: DatabaseInfo;
+    /** Every database the checks ran on, when more than one (`--database sqlite,postgres`); `database` is the first. */
+    databases?: DatabaseInfo[];
     python?: string;
     alembic?: string;
     sqlalchemy?: string;

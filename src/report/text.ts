@@ -86,7 +86,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const paint: Paint = options.color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
   const out: string[] = [];
   const env = report.environment;
-  const db = env.database ? `${env.database.dialect === 'postgresql' ? 'PostgreSQL' : 'SQLite'} ${env.database.serverVersion} (${env.database.provider})` : undefined;
+  const db = env.database ? `${env.database.dialect === 'postgresql' ? 'PostgreSQL' : 'SQLite'} ${env.database.serverVersion} (${env.database.provider}${env.database.driver ? `, ${env.database.driver}` : ''})` : undefined;
   const versions = env.alembic ? `Alembic ${env.alembic}${env.sqlalchemy ? ` / SQLAlchemy ${env.sqlalchemy}` : ''}` : undefined;
   out.push([`alembic-preflight ${report.tool.version}`, visible(report.projectDir), `${report.mode} mode`, db, versions].filter(Boolean).join(' · '));
   out.push('');

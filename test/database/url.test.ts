@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { databaseName, maskUrl, maskUrlsIn, sqliteUrl, urlScheme, withDatabase, withDriver } from '../../src/database/url.ts';
+import { chooseDriver, databaseName, maskUrl, maskUrlsIn, sqliteUrl, urlScheme, withDatabase, withDriver } from '../../src/database/url.ts';
 
 test('maskUrl hides the password in the user info and in a password= parameter', () => {
   assert.equal(maskUrl('postgresql://app:s3cr%40t@db.example:5432/prod'), 'postgresql://app:***@db.example:5432/prod');
@@ -40,4 +40,20 @@ test('withDatabase swaps the database name and keeps credentials and query', () 
 
 test('sqliteUrl makes the four-slash absolute form', () => {
   assert.equal(sqliteUrl('/tmp/x/preflight.db'), 'sqlite:////tmp/x/preflight.db');
+});
+
+test('chooseDriver: the project\'s named driver, else the installed one, async only where the project named no dialect', () => {
+  const sa21 = (...installed: string[]) => ({ installed, defaults: { postgresql: 'psycopg', sqlite: 'pysqlite' } });
+  const ini = (driver: string | null) => ({ driver, source: 'sqlalchemy.url' });
+  assert.equal(chooseDriver('postgresql', ini('pg8000'), false, sa21('psycopg2')).driver, 'pg8000');
+  assert.equal(chooseDriver('postgresql', null, false, sa21('psycopg2', 'asyncpg')).driver, 'psycopg2');
+  assert.equal(chooseDriver('postgresql', null, false, sa21('psycopg2', 'psycopg')).driver, 'psycopg');
+  assert.equal(chooseDriver('postgresql', ini(null), false, sa21('pg8000')).driver, 'pg8000');
+  assert.equal(chooseDriver('postgresql', null, true, sa21('psycopg2', 'asyncpg')).driver, 'asyncpg');
+  assert.equal(chooseDriver('postgresql', null, true, sa21('psycopg')).driver, 'psycopg');
+  assert.equal(chooseDriver('postgresql', ini(null), true, sa21('psycopg', 'asyncpg')).driver, 'psycopg');
+  assert.equal(chooseDriver('sqlite', ini(null), true, sa21('aiosqlite')).name, 'pysqlite');
+  assert.equal(chooseDriver('sqlite', null, true, sa21('aiosqlite')).driver, 'aiosqlite');
+  assert.equal(chooseDriver('sqlite', ini('aiosqlite'), false, sa21()).driver, 'aiosqlite');
+  assert.match(chooseDriver('postgresql', null, false, sa21()).reason, /not installed/);
 });

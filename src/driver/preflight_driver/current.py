@@ -18,10 +18,23 @@ _SYNC_DRIVERS = {
 }
 _DRIVER_MODULES = {"psycopg2": "psycopg2", "psycopg": "psycopg", "pysqlite": "sqlite3", "pymysql": "pymysql",
                    "mysqldb": "MySQLdb"}
+# A URL without a driver means SQLAlchemy's default (psycopg on 2.1, psycopg2 before): when that one is not installed,
+# read with one that is, as the project itself does.
+_PLAIN_DRIVERS = {"postgresql": ("psycopg2", "psycopg")}
 
 
 def _sync_url(url):
     parts = url.drivername.split("+", 1)
+    if len(parts) == 1 and parts[0] in _PLAIN_DRIVERS:
+        try:
+            dialect = url.get_dialect()
+            (getattr(dialect, "import_dbapi", None) or dialect.dbapi)()  # dbapi() on SQLAlchemy 1.4
+            return url
+        except ImportError:
+            for driver in _PLAIN_DRIVERS[parts[0]]:
+                if importlib.util.find_spec(_DRIVER_MODULES[driver]) is not None:
+                    return url.set(drivername=parts[0] + "+" + driver)
+            return url
     if len(parts) == 2 and parts[1] in _SYNC_DRIVERS:
         for driver in _SYNC_DRIVERS[parts[1]]:
             if importlib.util.find_spec(_DRIVER_MODULES[driver]) is not None:

@@ -76,6 +76,29 @@ def _project_url(cfg, section, env_source):
     return None
 
 
+_DBAPI_MODULES = ("psycopg2", "psycopg", "asyncpg", "pg8000", "aiosqlite", "greenlet")
+
+
+def _installed_drivers():
+    """Which DBAPI modules this interpreter could import (found, not imported), and SQLAlchemy's default driver per
+    dialect: a URL without a driver means psycopg on SQLAlchemy 2.1, psycopg2 before."""
+    import importlib.util
+    installed = []
+    for name in _DBAPI_MODULES:
+        try:
+            if importlib.util.find_spec(name) is not None:
+                installed.append(name)
+        except (ImportError, ValueError):
+            pass
+    defaults = {"sqlite": "pysqlite"}
+    try:
+        from sqlalchemy.dialects import registry
+        defaults["postgresql"] = registry.load("postgresql").driver
+    except Exception:
+        defaults["postgresql"] = "psycopg2"
+    return {"installed": installed, "defaults": defaults}
+
+
 _ASYNC_MARKERS = re.compile(r"create_async_engine|async_engine_from_config|AsyncEngine|run_async|AsyncConnection")
 
 
@@ -171,6 +194,7 @@ def do_inspect(params):
         "projectUrl": _project_url(cfg, section, env_source),
         "asyncEnv": bool(_ASYNC_MARKERS.search(env_source)),
         "revisionEnvironment": state.PROJECT.revision_environment,
+        "drivers": _installed_drivers(),
     }
 
 
