@@ -5,6 +5,7 @@ import type { RevisionRecord } from '../driver/protocol.ts';
 import type { CheckResult, Finding } from '../report/model.ts';
 import { describeChange, type SchemaChange } from '../schema/diff.ts';
 import { findingFromDriverError } from './driver-finding.ts';
+import { stairwayHint } from './stairway-hint.ts';
 import type { WalkResult } from './walk.ts';
 import { count } from '../report/wording.ts';
 
@@ -39,7 +40,7 @@ export function stairwayResult(walk: WalkResult, byId: Map<string, RevisionRecor
         message: `the downgrade of revision ${r.revision} does not undo its upgrade: ${count(r.trace.length, 'difference')}${left ? `, ${count(left, 'object')} left behind` : ''}`,
         ...at,
         details: r.trace.map(describeTrace),
-        hint: 'Make downgrade() drop what upgrade() created: for an enum type, `sa.Enum(name="...").drop(op.get_bind(), checkfirst=True)`; for an index, `op.drop_index(...)`; for a sequence, `op.execute("DROP SEQUENCE ...")`.',
+        hint: stairwayHint(r.trace),
       });
     }
     if (r.downgradeError) findings.push(findingFromDriverError('stairway/downgrade-failed', 'error', 'downgrade', r.downgradeError, at));
