@@ -1,5 +1,7 @@
 # The connection guard: no engine may connect anywhere but the throwaway database alembic-preflight created.
 # Promises: a refused connection is refused before a byte is sent, with the env.py file:line that tried it.
+# Engines are checked here by their URL (early, with where the engine was created); every connection is checked
+# again where it is really made, by the database driver's connect (dbapi_guard.py), whatever changed on the way.
 
 import functools
 import inspect as pyinspect
@@ -14,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.engine import url as sa_url
 
 from . import state
-from .positions import innermost_frame, rel
+from .positions import file_kind, innermost_frame, rel
 
 # env.py reading an environment variable: os.environ["X"], os.environ.get("X"), os.getenv("X").
 ENV_REF = re.compile(r"""(?:environ(?:\.get)?\s*[\[(]|getenv\s*\()\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
@@ -143,7 +145,8 @@ def _site_from_stack():
     return (rel(f.f_code.co_filename), f.f_lineno)
 
 
-def _refuse(masked, site, created_at):
+def refuse(masked, site, created_at, via=None, note=None):
+    """Raises RefusedConnection (and remembers the first refusal of the command) for a connection to `masked`."""
     target = state.GUARD["target"]
     vars_ = state.PROJECT.env_vars or ["DATABASE_URL"]
     setting = "`sqlalchemy.url` (config.get_main_option(\"sqlalchemy.url\") in env.py) or %s" % " / ".join(
@@ -152,10 +155,17 @@ def _refuse(masked, site, created_at):
         why = "no throwaway database is configured yet, so no connection may be opened"
     else:
         why = "it is not the throwaway database alembic-preflight created (%s)" % mask_url(target)
+    if note:
+        why += "; " + note
     file_, line = site if site else (created_at if created_at else (None, None))
     where = ("%s:%s" % (file_, line)) if file_ else "the project's code"
-    message = ("refused to connect to %s: %s. %s tried to open it; make env.py take its URL from %s, "
-               "which alembic-preflight points at its throwaway database" % (masked, why, where, setting))
+    if file_ and file_kind(os.path.join(state.PROJECT.dir or "", file_)) == "version":
+        advice = ("a migration runs on the connection Alembic gives it (op.get_bind()) and opens no other; "
+                  "env.py takes its URL from %s, which alembic-preflight points at its throwaway database" % setting)
+    else:
+        advice = "make env.py take its URL from %s, which alembic-preflight points at its throwaway database" % setting
+    message = "refused to connect to %s%s: %s. %s tried to open it; %s" % (
+        masked, " (%s)" % via if via else "", why, where, advice)
     if created_at and site and created_at != site:
         message += " (the engine was created at %s:%s)" % created_at
     # env.py often reads its own variable name: say which flag would have pointed it at us.
@@ -168,6 +178,9 @@ def _refuse(masked, site, created_at):
     if state.GUARD["tripped"] is None:
         state.GUARD["tripped"] = payload
     raise RefusedConnection(message)
+
+
+_refuse = refuse
 
 
 def _check_url(url, created_at):
@@ -272,3 +285,6 @@ def install_guard():
                 wrapped = originals.setdefault(id(value), value)
                 setattr(module, attr, _guarded_create_engine(wrapped))
     event.listen(Engine, "do_connect", _on_do_connect)
+    # Where the connection is really made: each driver's connect, after every hook SQLAlchemy runs.
+    from .dbapi_guard import install_dbapi_guard
+    install_dbapi_guard()
