@@ -124,6 +124,13 @@ const columnTypeChange: HintBuilder = ({ statement: s }, ctx) => {
   const { table, action } = found;
   const col = action.column;
   const from = ctx.columnTypeBefore(s!, table, col);
+  if (from && showType(from) === showType(action.type)) {
+    // The no-op the rule reports only for a user type: an alter_column meant to add enum labels.
+    return hintWithCode(
+      `Drop this alter_column: it changes nothing. PostgreSQL adds enum labels with ALTER TYPE (before PostgreSQL 12 outside a transaction block, in autocommit_block()):`,
+      `op.execute(${py(`ALTER TYPE ${from.name} ADD VALUE IF NOT EXISTS 'new_label'`)})`,
+    );
+  }
   return hintWithCode(
     `Changing ${table}.${col}${from ? ` from ${showType(from)}` : ''} to ${showType(action.type)} holds ACCESS EXCLUSIVE for a whole rewrite. Expand and contract instead: add a new column, write both (application or trigger), backfill in batches, switch reads, then drop the old column. Binary-coercible changes (varchar(n) to a longer varchar or text, numeric precision up) do not rewrite.`,
     `# migration 1: expand

@@ -7,6 +7,13 @@ import { alterActions, existingTable, lintable, namesTable, rewrittenExisting } 
 import { typeChangeVerdict } from '../type-change.ts';
 import type { Rule } from '../types.ts';
 
+/** Built-in type names (TypeRef's canonical names): a same-type ALTER of one of these is silent. */
+const BUILTIN = new Set([
+  'integer', 'bigint', 'smallint', 'serial', 'bigserial', 'smallserial', 'varchar', 'char', 'text', 'timestamp',
+  'timestamptz', 'time', 'timetz', 'date', 'interval', 'json', 'jsonb', 'numeric', 'boolean', 'uuid', 'real',
+  'double precision', 'bytea', 'inet', 'cidr', 'macaddr', 'money', 'xml', 'bit', 'varbit', 'tsvector', 'oid',
+]);
+
 export const columnTypeChange: Rule = {
   id: 'column-type-change',
   title: 'Column type change (rewrite observed or inferred)',
@@ -28,6 +35,18 @@ op.alter_column("users", "age_new", new_column_name="age")`,
       for (const { table, action } of alterActions(stmt, 'set-type')) {
         if (!existingTable(ctx, stmt, table)) continue;
         const from = ctx.columnTypeBefore(stmt, table, action.column);
+        if (from && action.type && showType(from) === showType(action.type)) {
+          // ALTER COLUMN ... TYPE to the type the column already has changes nothing: not a type change. The one
+          // case worth a word is an enum, where an alter_column "adding" labels is exactly this no-op.
+          if (!BUILTIN.has(from.name)) {
+            report({
+              statement: stmt,
+              level: 'info',
+              message: `ALTER COLUMN ${action.column} TYPE ${showType(from)} on ${table} changes nothing: the column already is ${showType(from)}. If op.alter_column(..., type_=sa.Enum(...)) was meant to add labels to the enum ${from.name}, it added none: that takes ALTER TYPE ${from.name} ADD VALUE '...'.`,
+            });
+          }
+          continue;
+        }
         const change = `${table}.${action.column}${from ? ` from ${showType(from)}` : ''} to ${showType(action.type)}`;
         if (stmt.facts) {
           const rewritten = rewrittenExisting(stmt);
