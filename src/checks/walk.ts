@@ -1,7 +1,9 @@
 // The migration walk: base → head one revision at a time, in one pass (linear, not quadratic). Per revision:
 // upgrade (traced), snapshot, and for the stairway: downgrade, snapshot, compare, upgrade again.
-// The driver runs the whole walk in one env.py run (driver.py do_walk); after a failed downgrade or re-upgrade the
-// database is rebuilt up to that revision and the walk goes on from the next one.
+// The driver runs the whole walk in one env.py run (preflight_driver/walk.py). After a failed downgrade the walk
+// goes on where it was when the driver finds the database as it was before the downgrade (rolled back); otherwise
+// (a failed re-upgrade) the database comes back from the last restore point, the revisions since are applied
+// again, and a new restore point is taken there.
 
 import type { ThrowawayDatabase } from '../database/provider.ts';
 import type { Driver } from '../driver/client.ts';
@@ -28,7 +30,7 @@ export interface RevisionWalk {
   /** What the downgrade left behind or took too much: diff(snapshot before upgrade, snapshot after downgrade). */
   trace?: SchemaChange[];
   reupgradeError?: DriverErrorPayload;
-  /** The walk had to rebuild the database up to this revision after a failed downgrade or re-upgrade. */
+  /** After a failed downgrade or re-upgrade the database came back from a restore point (or was rebuilt). */
   rebuilt?: boolean;
 }
 
@@ -43,6 +45,10 @@ export interface WalkOptions {
   facts: boolean;
   /** Revisions whose schema (after their upgrade) the caller needs: the PR's base, the round trip's floor. */
   keepSnapshots: string[];
+  /** Snapshots are compared by some check (stairway, round trip, the PR's schema diff); off: none is taken. */
+  snapshots: boolean;
+  /** How the driver reads them (default walkSnapshotSpec(db)); the tests' reference reads everything each time. */
+  snapshotSpec?: WalkSnapshotSpec;
   progress?: (line: string) => void;
 }
 
@@ -50,7 +56,8 @@ export interface WalkResult {
   revisions: RevisionWalk[];
   /** Reached the last revision of the order. */
   completed: boolean;
-  initial: SchemaSnapshot;
+  /** Undefined when opts.snapshots is off. */
+  initial?: SchemaSnapshot;
   /** Snapshot after the upgrade of each revision named in keepSnapshots. */
   snapshots: Map<string, SchemaSnapshot>;
   head?: SchemaSnapshot;
@@ -68,7 +75,12 @@ export function driverErrorPayload(error: unknown): DriverErrorPayload {
 }
 
 export function walkSnapshotSpec(db: ThrowawayDatabase): WalkSnapshotSpec {
-  return db.dialect === 'postgresql' ? { kind: 'postgresql', queries: snapshotQueries(db.serverVersionNum) } : { kind: 'sqlite' };
+  if (db.dialect !== 'postgresql') return { kind: 'sqlite' };
+  return {
+    kind: 'postgresql',
+    queries: snapshotQueries(db.serverVersionNum),
+    partialQueries: snapshotQueries(db.serverVersionNum, { roots: true }),
+  };
 }
 
 function toSnapshot(raw: RawSnapshot): SchemaSnapshot {
@@ -76,7 +88,7 @@ function toSnapshot(raw: RawSnapshot): SchemaSnapshot {
 }
 
 export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts: WalkOptions): Promise<WalkResult> {
-  const spec = walkSnapshotSpec(db);
+  const spec: WalkSnapshotSpec = opts.snapshots ? (opts.snapshotSpec ?? walkSnapshotSpec(db)) : { kind: 'none' };
   const revisions: RevisionWalk[] = opts.order.map((revision) => {
     const record = opts.byId.get(revision)!;
     const stairway: StairwayOutcome = !opts.stairway.has(revision)
@@ -86,10 +98,13 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
   });
   const index = new Map(opts.order.map((id, i) => [id, i]));
   const snapshots = new Map<string, SchemaSnapshot>();
+  const restorer = new RestorePoints(driver, db, opts.order);
   let initial: SchemaSnapshot | undefined;
   let head: SchemaSnapshot | undefined;
   let completed = false;
   let from = 0;
+  /** The revision whose downgrade failed: the next walk checks the database is as it was after its upgrade. */
+  let resume: string | undefined;
 
   while (from < opts.order.length) {
     opts.progress?.(`walking revisions ${from + 1}–${opts.order.length} of ${opts.order.length}` +
@@ -99,13 +114,27 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
       revisions: part.map((r) => ({ revision: r.revision, stairway: r.stairway === 'checked' })),
       facts: opts.facts,
       snapshot: spec,
-      initial: from === 0,
+      initial: from === 0 && opts.snapshots,
       full: opts.keepSnapshots.filter((id) => (index.get(id) ?? -1) >= from),
-      head: true,
+      head: opts.snapshots,
+      ...(resume ? { resume } : {}),
     });
+    if (result.resumed === false) {
+      // The failed downgrade was not rolled back whole (or there was nothing to compare with): restore.
+      opts.progress?.(`restoring the database at ${resume} after its failed downgrade`);
+      if (!(await restorer.restoreTo(from - 1))) break;
+      revisions[from - 1]!.rebuilt = true;
+      resume = undefined;
+      continue;
+    }
+    resume = undefined;
     if (result.timings) {
       const t = result.timings;
-      opts.progress?.(`walk: ${(t.totalMs / 1000).toFixed(2)} s, of which ${t.snapshots} snapshots ${(t.snapshotMs / 1000).toFixed(2)} s`);
+      const reads = result.snapshotReads;
+      opts.progress?.(`walk: ${(t.totalMs / 1000).toFixed(2)} s: upgrades ${((t.upMs ?? 0) / 1000).toFixed(2)} s, ` +
+        `downgrades ${((t.downMs ?? 0) / 1000).toFixed(2)} s, re-upgrades ${((t.reupMs ?? 0) / 1000).toFixed(2)} s, ` +
+        `${t.snapshots} snapshots ${(t.snapshotMs / 1000).toFixed(2)} s` +
+        (reads ? ` (${reads.full} full, ${reads.partial} partial reading ${reads.roots} roots)` : ''));
     }
     if (result.initial) initial = toSnapshot(result.initial);
     for (const item of result.revisions) {
@@ -132,34 +161,64 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
       walk.upgradeError = error;
       break;
     }
-    if (phase === 'down') walk.downgradeError = error;
-    else walk.reupgradeError = error;
-    opts.progress?.(`rebuilding the database up to ${revision} after its failed ${phase === 'down' ? 'downgrade' : 're-upgrade'}`);
-    if (!(await rebuild(driver, db, spec, opts.order.slice(0, at + 1)))) break;
-    walk.rebuilt = true;
     from = at + 1;
+    if (phase === 'down') {
+      walk.downgradeError = error;
+      resume = revision;
+    } else {
+      walk.reupgradeError = error;
+      opts.progress?.(`restoring the database at ${revision} after its failed re-upgrade`);
+      if (!(await restorer.restoreTo(at))) break;
+      walk.rebuilt = true;
+    }
     if (from === opts.order.length) {
-      head = await db.snapshot();
+      if (resume) {
+        // Nothing left to walk: only the check that the failed downgrade left the database as it was.
+        const check = await driver.call('walk', { revisions: [], facts: false, snapshot: spec, initial: false, full: [], head: opts.snapshots, resume });
+        if (check.resumed === false && !(await restorer.restoreTo(at))) break;
+        head = check.resumed === false ? (opts.snapshots ? await db.snapshot() : undefined) : check.head ? toSnapshot(check.head) : undefined;
+      } else if (opts.snapshots) {
+        head = await db.snapshot();
+      }
       completed = true;
     }
   }
   // Planned but never reached (the walk stopped at a failed upgrade): not checked.
   for (const r of revisions) if (!r.upgrade && r.stairway === 'checked') r.stairway = 'not-reached';
   // An empty project, or a failure on the very first revision, still has a starting point to compare with.
-  initial ??= await db.snapshot();
+  if (opts.snapshots) initial ??= await db.snapshot();
   return { revisions, completed, initial, snapshots, head };
 }
 
-/** Back to "every revision up to here applied" from an empty database, after a downgrade went wrong. */
-async function rebuild(driver: Driver, db: ThrowawayDatabase, spec: WalkSnapshotSpec, revisions: string[]): Promise<boolean> {
-  await db.reset();
-  const result = await driver.call('walk', {
-    revisions: revisions.map((revision) => ({ revision, stairway: false })),
-    facts: false,
-    snapshot: spec,
-    initial: false,
-    full: [],
-    head: false,
-  });
-  return !result.failure;
+/** Restore points: the database after revision `at` without replaying every migration from base. One point at a
+ * time: the latest place a failure was recovered at (base before that), taken while no walk is connected. */
+class RestorePoints {
+  private at = -1;
+
+  constructor(private readonly driver: Driver, private readonly db: ThrowawayDatabase, private readonly order: string[]) {}
+
+  /** The database as after revision `at` (index in the order); false when replaying up to it failed. */
+  async restoreTo(at: number): Promise<boolean> {
+    // A restore point of this walk's own, at or below `at` (a provider's older one may be another walk's).
+    const usable = this.db.restore !== undefined && this.at >= 0 && this.at <= at;
+    if (usable) await this.db.restore!();
+    else await this.db.reset();
+    const from = usable ? this.at + 1 : 0;
+    if (from <= at) {
+      const result = await this.driver.call('walk', {
+        revisions: this.order.slice(from, at + 1).map((revision) => ({ revision, stairway: false })),
+        facts: false,
+        snapshot: { kind: 'none' },
+        initial: false,
+        full: [],
+        head: false,
+      });
+      if (result.failure) return false;
+    }
+    if (this.db.checkpoint) {
+      await this.db.checkpoint();
+      this.at = at;
+    }
+    return true;
+  }
 }

@@ -194,6 +194,8 @@ export async function provisionPostgresDocker(spec: ProvisionSpec): Promise<Thro
       serverVersionNum,
       snapshot: () => db.snapshot(),
       reset: () => db.reset(),
+      checkpoint: () => db.checkpoint(),
+      restore: () => db.restore(),
       dispose,
     };
   } catch (error) {

@@ -235,6 +235,8 @@ export async function startLocal(
       serverVersionNum,
       snapshot: () => db.snapshot(),
       reset: () => db.reset(),
+      checkpoint: () => db.checkpoint(),
+      restore: () => db.restore(),
       activeStatement: () => db.activeStatement(),
       dispose,
     };

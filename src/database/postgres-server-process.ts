@@ -19,6 +19,9 @@ const THROWAWAY_SETTINGS = [
   'jit=off',
   'shared_buffers=32MB',
   'max_connections=50',
+  // The lock table is max_locks_per_transaction x max_connections: 50 connections would halve PostgreSQL's default
+  // (64 x 100), and a 500-revision `downgrade base` in one transaction needs more: 512 x 50, about 8 MB.
+  'max_locks_per_transaction=512',
   // Only the socket, only its owner: no TCP listener, and the socket file itself is 0700 too (its directory is).
   'listen_addresses=',
   'unix_socket_permissions=0700',

@@ -95,6 +95,8 @@ export async function provisionPostgresUrl(spec: ProvisionSpec): Promise<Throwaw
     serverVersionNum,
     snapshot: () => working.snapshot(),
     reset: () => working.reset(),
+    checkpoint: () => working.checkpoint(),
+    restore: () => working.restore(),
     activeStatement: () => working.activeStatement(),
     dispose,
   };

@@ -70,16 +70,55 @@ export class WorkingDatabase {
     await this.admin.query(`CREATE DATABASE ${this.quoted()} TEMPLATE template0${strategy}`);
   }
 
-  private async dropDatabase(): Promise<void> {
+  private async dropDatabase(name = this.name): Promise<void> {
+    const quoted = this.admin.escapeIdentifier(name);
     if (this.version.serverVersionNum >= 130000) {
-      await this.admin.query(`DROP DATABASE IF EXISTS ${this.quoted()} WITH (FORCE)`);
+      await this.admin.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
       return;
     }
     await this.admin.query(
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [this.name],
+      [name],
     );
-    await this.admin.query(`DROP DATABASE IF EXISTS ${this.quoted()}`);
+    await this.admin.query(`DROP DATABASE IF EXISTS ${quoted}`);
+  }
+
+  /** The restore point's database: our own name with a suffix (cut to fit PostgreSQL's 63-byte names). */
+  private get checkpointName(): string {
+    return `${this.name.slice(0, 52)}_checkpoint`;
+  }
+
+  private hasCheckpoint = false;
+
+  private async copy(from: string, to: string): Promise<void> {
+    // The copy needs the source to itself: sessions left by a pooled env.py engine are ended first.
+    await this.admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [from],
+    );
+    const strategy = this.fileCopy && this.version.serverVersionNum >= 150000 ? ' STRATEGY FILE_COPY' : '';
+    await this.admin.query(`CREATE DATABASE ${this.admin.escapeIdentifier(to)} TEMPLATE ${this.admin.escapeIdentifier(from)}${strategy}`);
+  }
+
+  /** A restore point: a copy of the database as it is now, replacing the previous one. */
+  checkpoint(): Promise<void> {
+    return this.serially(async () => {
+      await this.closeSnapshotClient();
+      await this.dropDatabase(this.checkpointName);
+      this.hasCheckpoint = false;
+      await this.copy(this.name, this.checkpointName);
+      this.hasCheckpoint = true;
+    });
+  }
+
+  /** Back to the restore point (an empty database when there is none). */
+  restore(): Promise<void> {
+    return this.serially(async () => {
+      await this.closeSnapshotClient();
+      await this.dropDatabase();
+      if (this.hasCheckpoint) await this.copy(this.checkpointName, this.name);
+      else await this.createDatabase();
+    });
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -132,6 +171,7 @@ export class WorkingDatabase {
       try {
         await this.closeSnapshotClient();
         if (opts.drop) await this.dropDatabase();
+        if (this.hasCheckpoint) await this.dropDatabase(this.checkpointName);
       } finally {
         await this.admin.end();
       }

@@ -43,6 +43,12 @@ export interface ThrowawayDatabase {
   snapshot(): Promise<SchemaSnapshot>;
   /** Drops everything, back to an empty database. */
   reset(): Promise<void>;
+  /** A restore point: a copy of the database as it is now (PostgreSQL: CREATE DATABASE ... TEMPLATE; SQLite: a
+   * file copy), replacing the one before. Nobody may be connected (the driver's walk has ended). */
+  checkpoint?(): Promise<void>;
+  /** Back to the last restore point (reset() when there is none): the walk goes on from there instead of
+   * replaying every migration from base. */
+  restore?(): Promise<void>;
   /** Stops/drops/removes what provision started. Idempotent. */
   dispose(): Promise<void>;
   /** PostgreSQL: the statement a session on the database is running (for a step that timed out). */

@@ -2,7 +2,7 @@
 // env.py open the same database). Snapshots come from the driver; reset recreates the file; dispose removes the dir.
 
 import { rmSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../errors.ts';
 import { registerDisposable } from './cleanup.ts';
@@ -45,6 +45,18 @@ export async function provisionSqlite(spec: ProvisionSpec): Promise<ThrowawayDat
     await writeFile(path, '');
   };
   await create();
+  // The restore point: a copy of the file (no journal beside it: the walk that wrote it has ended).
+  const checkpointPath = join(dir, 'checkpoint.db');
+  let hasCheckpoint = false;
+  const checkpoint = async () => {
+    await copyFile(path, checkpointPath);
+    hasCheckpoint = true;
+  };
+  const restore = async () => {
+    if (!hasCheckpoint) return create();
+    for (const suffix of COMPANIONS) await rm(`${path}${suffix}`, { force: true });
+    await copyFile(checkpointPath, path);
+  };
   const version = spec.sqliteVersion ?? 'unknown';
   spec.log?.(`sqlite: database file ${path}`);
   return {
@@ -60,6 +72,8 @@ export async function provisionSqlite(spec: ProvisionSpec): Promise<ThrowawayDat
       return spec.sqliteSnapshot(path);
     },
     reset: create,
+    checkpoint,
+    restore,
     dispose,
   };
 }

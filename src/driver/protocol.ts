@@ -125,7 +125,11 @@ export interface StepParams {
 
 /** How the driver takes snapshots during a walk: PostgreSQL runs the catalog queries TS built
  * (postgres-snapshot.ts snapshotQueries); SQLite uses the driver's own reader. */
-export type WalkSnapshotSpec = { kind: 'postgresql'; queries: string[] } | { kind: 'sqlite' };
+export type WalkSnapshotSpec =
+  | { kind: 'postgresql'; queries: string[]; partialQueries?: string[] }
+  | { kind: 'sqlite'; full?: boolean }
+  /** No snapshots at all (no check compares them: `--checks lint`, `--checks drift`). */
+  | { kind: 'none' };
 
 /** A snapshot as the driver returns it: the catalog queries' JSON texts (PostgreSQL) or the snapshot (SQLite). */
 export type RawSnapshot = string[] | SchemaSnapshot;
@@ -142,6 +146,9 @@ export interface WalkParams {
   full: string[];
   /** Return the snapshot after the last revision. */
   head: boolean;
+  /** This revision's downgrade failed in the walk before: go on only if the database is as it was after its
+   * upgrade (its version applied, the same schema), else answer resumed: false and walk nothing. */
+  resume?: string;
 }
 
 export interface WalkRevision {
@@ -155,13 +162,17 @@ export interface WalkRevision {
 
 export interface WalkResult {
   revisions: WalkRevision[];
+  /** Present when params.resume was given. */
+  resumed?: boolean;
   initial?: RawSnapshot;
   full: Record<string, RawSnapshot>;
   head?: RawSnapshot;
   /** Where the walk stopped: the first upgrade, the downgrade, or the upgrade after it ('reup'). */
   failure?: { revision: string; phase: 'up' | 'down' | 'reup'; error: DriverErrorPayload };
   /** Where the walk's time went (for progress lines and the benchmark). */
-  timings?: { totalMs: number; snapshotMs: number; snapshots: number };
+  timings?: { totalMs: number; snapshotMs: number; snapshots: number; upMs?: number; downMs?: number; reupMs?: number };
+  /** How the snapshots were read: in full, or only the roots (tables...) the steps touched. */
+  snapshotReads?: { full: number; partial: number; roots: number };
 }
 
 export interface MigrateResult {

@@ -34,6 +34,8 @@ export async function runDatabaseChecks(
   const lastOld = [...order].reverse().find((id) => !newRevisions.has(id));
   const floor = roundtripFloor(order, graph.byId, config.minDowngradeRevision);
 
+  // Snapshots only for what compares them: `--checks lint` or `--checks drift` walk without any.
+  const snapshots = stairway.size > 0 || wants('roundtrip') || config.mode === 'pr';
   const walkStarted = Date.now();
   const walk = await walkMigrations(driver, db, {
     order,
@@ -41,7 +43,8 @@ export async function runDatabaseChecks(
     stairway,
     belowFloor,
     facts: wants('lint') && db.dialect === 'postgresql',
-    keepSnapshots: [lastOld, floor].filter((id): id is string => id !== undefined),
+    keepSnapshots: snapshots ? [lastOld, floor].filter((id): id is string => id !== undefined) : [],
+    snapshots,
     progress: (line) => log(line),
   });
   const walkMs = Date.now() - walkStarted;
@@ -78,8 +81,9 @@ export async function runDatabaseChecks(
       report.checks.push(withoutStairwayCauses(roundtrip, stairwayChecked));
     });
   }
-  if (walk.head && config.mode === 'pr') {
-    report.schemaDiff = diffSnapshots((lastOld && walk.snapshots.get(lastOld)) || walk.initial, walk.head);
+  const base = (lastOld && walk.snapshots.get(lastOld)) || walk.initial;
+  if (walk.head && base && config.mode === 'pr') {
+    report.schemaDiff = diffSnapshots(base, walk.head);
   }
 
   // Offline SQL is for lint and the PR comment; a plain full check without lint does not pay for it.

@@ -31,6 +31,8 @@ export interface PostgresSnapshotOptions {
   /** Tables to leave out with their columns, indexes, constraints... (default ['alembic_version']);
    * a bare name matches in any schema, `schema.table` only there. */
   excludeTables?: string[];
+  /** Only the objects of the roots passed as $1 (oid[]): the driver's partial snapshots. */
+  roots?: boolean;
 }
 
 const MIN_VERSION = 100000;
@@ -62,6 +64,7 @@ export function snapshotQueries(serverVersionNum: number, opts: PostgresSnapshot
     schemas: opts.schemas ?? [],
     excludeTables: opts.excludeTables ?? ['alembic_version'],
     serverVersionNum,
+    roots: opts.roots ?? false,
   });
   return CATALOG_QUERIES.map((q) => asJson(q.sql(ctx)));
 }

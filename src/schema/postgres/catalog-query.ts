@@ -11,6 +11,8 @@ export interface SnapshotFilters {
   /** Tables left out with everything on them: `alembic_version` (any schema) or `schema.table`. */
   excludeTables: string[];
   serverVersionNum: number;
+  /** Only the objects of the roots given as the statement's parameter $1 (oid[]): a partial snapshot. */
+  roots?: boolean;
 }
 
 export interface CatalogQuery {
@@ -33,6 +35,19 @@ export class SqlContext {
 
   get serverVersionNum(): number {
     return this.filters.serverVersionNum;
+  }
+
+  /** Two bookkeeping columns for partial snapshots (the driver's snapshots_pg.py): `_root`, the object everything
+   * in the row is re-read with (the table of a column, index, constraint, trigger; the type, function, schema
+   * itself), and `_oid`, the row's own object when it can be dropped alone (an index, a trigger), so a drop finds
+   * its root. Objects ignore them (toObjects reads named fields). */
+  tracked(root: string, own = 'NULL::oid'): string {
+    return `${root} AS _root, ${own} AS _oid`;
+  }
+
+  /** With `roots`: only rows whose root is in $1. Every root expression is an indexed catalog column. */
+  onlyRoots(root: string): string {
+    return this.filters.roots ? `${root} = ANY ($1::oid[])` : 'true';
   }
 
   /** A user schema: not pg_catalog/information_schema/pg_toast/pg_temp_*, and within the requested ones. */

@@ -19,13 +19,13 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
   pg_get_expr(ad.adbin, ad.adrelid) AS expression, ${generated} AS generated, a.attidentity AS identity,
   CASE WHEN a.attcollation <> t.typcollation THEN ${ctx.collation('a.attcollation')} END AS collation,
   CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage,
-  ${ctx.comment('pg_class', 'c.oid', 'a.attnum')} AS comment
+  ${ctx.comment('pg_class', 'c.oid', 'a.attnum')} AS comment, ${ctx.tracked('c.oid')}
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-WHERE ${ctx.userOid('a.attrelid')} AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND ${ctx.relation('n', 'c')}
+WHERE ${ctx.userOid('a.attrelid')} AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('a.attrelid')}
 ORDER BY 1, 2, 3`;
   },
   toObjects: (rows) =>

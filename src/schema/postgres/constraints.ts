@@ -13,11 +13,11 @@ export const constraints: CatalogQuery = {
 SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, k.contype AS type,
   pg_get_constraintdef(k.oid, true) AS definition, k.convalidated AS validated,
   k.condeferrable AS deferrable, k.condeferred AS deferred,
-  ${ctx.comment('pg_constraint', 'k.oid')} AS comment
+  ${ctx.comment('pg_constraint', 'k.oid')} AS comment, ${ctx.tracked('k.conrelid', 'k.oid')}
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE ${ctx.userOid('k.oid')} AND k.conrelid <> 0 AND k.contype <> 'n' AND ${ctx.relation('n', 'c')}
+WHERE ${ctx.userOid('k.oid')} AND k.conrelid <> 0 AND k.contype <> 'n' AND ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('k.conrelid')}
 ORDER BY 1, 2, 3`,
   toObjects: (rows) =>
     rows.map((r) => ({

@@ -22,10 +22,10 @@ SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_argument
       || coalesce(' INITCOND ' || quote_literal(g.agginitval), '')
     FROM pg_aggregate g WHERE g.aggfnoid = p.oid) END AS aggregate,
   ${ctx.comment('pg_proc', 'p.oid')} AS comment,
-  ${ctx.acl('p.proacl', 'f', 'p.proowner')} AS acl
+  ${ctx.acl('p.proacl', 'f', 'p.proowner')} AS acl, ${ctx.tracked('p.oid', 'p.oid')}
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE ${ctx.userOid('p.oid')} AND ${ctx.namespace('n')} AND ${ctx.notExtensionMember('pg_proc', 'p.oid')}
+WHERE ${ctx.userOid('p.oid')} AND ${ctx.namespace('n')} AND ${ctx.notExtensionMember('pg_proc', 'p.oid')} AND ${ctx.onlyRoots('p.oid')}
 ORDER BY 1, 2, 3`;
   },
   toObjects: (rows) =>

@@ -12,12 +12,12 @@ SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, pg_get_indexd
   (SELECT k.conname FROM pg_constraint k
    WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x')
    LIMIT 1) AS constraint_name,
-  ${ctx.comment('pg_class', 'i.oid')} AS comment
+  ${ctx.comment('pg_class', 'i.oid')} AS comment, ${ctx.tracked('x.indrelid', 'x.indexrelid')}
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class c ON c.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE ${ctx.userOid('x.indexrelid')} AND c.relkind IN ('r', 'p', 'm', 'f') AND ${ctx.relation('n', 'c')}
+WHERE ${ctx.userOid('x.indexrelid')} AND c.relkind IN ('r', 'p', 'm', 'f') AND ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('x.indrelid')}
 ORDER BY 1, 2, 3`,
   toObjects: (rows) =>
     rows.map((r) => ({

@@ -12,11 +12,11 @@ SELECT n.nspname AS schema, c.relname AS table, p.polname AS name, p.polcmd AS c
   ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
         FROM unnest(p.polroles) AS r ORDER BY 1) AS roles,
   pg_get_expr(p.polqual, p.polrelid) AS using_expr, pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr,
-  ${ctx.comment('pg_policy', 'p.oid')} AS comment
+  ${ctx.comment('pg_policy', 'p.oid')} AS comment, ${ctx.tracked('p.polrelid', 'p.oid')}
 FROM pg_policy p
 JOIN pg_class c ON c.oid = p.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE ${ctx.relation('n', 'c')}
+WHERE ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('p.polrelid')}
 ORDER BY 1, 2, 3`,
   toObjects: (rows) =>
     rows.map((r) => ({

@@ -6,9 +6,9 @@ export const schemas: CatalogQuery = {
   name: 'schemas',
   sql: (ctx) => `
 SELECT n.nspname AS name, ${ctx.comment('pg_namespace', 'n.oid')} AS comment,
-  ${ctx.acl('n.nspacl', 'n', 'n.nspowner')} AS acl
+  ${ctx.acl('n.nspacl', 'n', 'n.nspowner')} AS acl, ${ctx.tracked('n.oid', 'n.oid')}
 FROM pg_namespace n
-WHERE ${ctx.namespace('n')} AND ${ctx.notExtensionMember('pg_namespace', 'n.oid')}
+WHERE ${ctx.namespace('n')} AND ${ctx.notExtensionMember('pg_namespace', 'n.oid')} AND ${ctx.onlyRoots('n.oid')}
 ORDER BY 1`,
   toObjects: (rows) =>
     rows.map((r) => ({

@@ -18,11 +18,11 @@ SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS 
      AND dep.deptype IN ('a', 'i')
    LIMIT 1) AS owned_by,
   ${ctx.comment('pg_class', 'c.oid')} AS comment,
-  ${ctx.acl('c.relacl', 's', 'c.relowner')} AS acl
+  ${ctx.acl('c.relacl', 's', 'c.relowner')} AS acl, ${ctx.tracked('c.oid', 'c.oid')}
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE ${ctx.relation('n', 'c')}
+WHERE ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('s.seqrelid')}
 ORDER BY 1, 2`,
   toObjects: (rows) =>
     rows.map((r) => ({

@@ -23,10 +23,10 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind AS relkind, c.relpersis
   c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,
   c.reloptions::text[] AS options, c.relreplident AS replica_identity,
   ${ctx.comment('pg_class', 'c.oid')} AS comment,
-  ${ctx.acl('c.relacl', 'r', 'c.relowner')} AS acl
+  ${ctx.acl('c.relacl', 'r', 'c.relowner')} AS acl, ${ctx.tracked('c.oid', 'c.oid')}
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'f') AND ${ctx.relation('n', 'c')}
+WHERE c.relkind IN ('r', 'p', 'f') AND ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('c.oid')}
 ORDER BY 1, 2`,
   toObjects: (rows) =>
     rows.map((r) => ({

@@ -9,11 +9,11 @@ export const triggers: CatalogQuery = {
   name: 'triggers',
   sql: (ctx) => `
 SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_get_triggerdef(t.oid, true) AS definition,
-  t.tgenabled AS enabled, ${ctx.comment('pg_trigger', 't.oid')} AS comment
+  t.tgenabled AS enabled, ${ctx.comment('pg_trigger', 't.oid')} AS comment, ${ctx.tracked('t.tgrelid', 't.oid')}
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE ${ctx.userOid('t.oid')} AND NOT t.tgisinternal AND ${ctx.relation('n', 'c')}
+WHERE ${ctx.userOid('t.oid')} AND NOT t.tgisinternal AND ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('t.tgrelid')}
 ORDER BY 1, 2, 3`,
   toObjects: (rows) =>
     rows.map((r) => ({

@@ -30,7 +30,7 @@ SELECT n.nspname AS schema, t.typname AS name, t.typtype AS typtype,
     SELECT c.conname || ': ' || pg_get_constraintdef(c.oid, true)
     FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype <> 'n' ORDER BY c.conname) END AS checks,
   ${ctx.comment('pg_type', 't.oid')} AS comment,
-  ${ctx.acl('t.typacl', 'T', 't.typowner')} AS acl
+  ${ctx.acl('t.typacl', 'T', 't.typowner')} AS acl, ${ctx.tracked('t.oid', 't.oid')}
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
@@ -38,7 +38,7 @@ WHERE ${ctx.userOid('t.oid')} AND ${ctx.namespace('n')}
   AND t.typtype IN ('e', 'c', 'r', 'd', 'b')
   AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
   AND NOT (t.typtype = 'b' AND t.oid = ANY (ARRAY(SELECT e.typarray FROM pg_type e WHERE e.oid >= 16384 AND e.typarray <> 0)))
-  AND ${ctx.notExtensionMember('pg_type', 't.oid')}
+  AND ${ctx.notExtensionMember('pg_type', 't.oid')} AND ${ctx.onlyRoots('t.oid')}
 ORDER BY 1, 2`,
   toObjects: (rows) =>
     rows.map((r): SchemaObject => {

@@ -8,10 +8,10 @@ export const views: CatalogQuery = {
 SELECT n.nspname AS schema, c.relname AS name, c.relkind AS relkind, pg_get_viewdef(c.oid, true) AS definition,
   c.reloptions::text[] AS options, c.relispopulated AS populated,
   ${ctx.comment('pg_class', 'c.oid')} AS comment,
-  ${ctx.acl('c.relacl', 'r', 'c.relowner')} AS acl
+  ${ctx.acl('c.relacl', 'r', 'c.relowner')} AS acl, ${ctx.tracked('c.oid', 'c.oid')}
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('v', 'm') AND ${ctx.relation('n', 'c')}
+WHERE c.relkind IN ('v', 'm') AND ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('c.oid')}
 ORDER BY 1, 2`,
   toObjects: (rows) =>
     rows.map((r) => ({
