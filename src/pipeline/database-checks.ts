@@ -71,6 +71,11 @@ export async function runDatabaseChecks(
         if (wants('drift')) report.checks.push(driftResult(drift, envFile, ms, db.dialect));
         if (wants('models-registered')) report.checks.push(modelsRegisteredResult(drift.registration, envFile, ms));
       });
+      // One driver call serves both: when env.py fails in it, models-registered could not finish either.
+      const failed = report.checks.find((c) => c.id === 'drift' && c.status === 'error');
+      if (failed && wants('models-registered') && !report.checks.some((c) => c.id === 'models-registered')) {
+        report.checks.push({ ...failed, id: 'models-registered', findings: failed.findings.map((f) => ({ ...f, code: f.code.replace(/^drift\//, 'models-registered/') })) });
+      }
     }
   }
   if (wants('roundtrip')) {

@@ -88,3 +88,23 @@ test('a model module that fails to import is this check\'s error, naming it; the
   assert.match(errors.find((f) => /shop\.legacy/.test(f.message))!.message, /refused to connect/);
   assert.doesNotMatch(JSON.stringify(r.report), /prod-pw/);
 });
+
+test('env.py failing in the drift run (process_revision_directives raising) is an error for both checks it serves', async () => {
+  const env = ENV.replace('context.configure(connection=connection, target_metadata=target_metadata)',
+    'context.configure(connection=connection, target_metadata=target_metadata, process_revision_directives=fail)')
+    .replace('def run_migrations_online():', 'def fail(context, revision, directives):\n    raise RuntimeError("no autogenerate here")\n\n\ndef run_migrations_online():');
+  const dir = writeProject({
+    env,
+    versions: { 'a1_users.py': migration('a1', null, ['op.create_table("users", sa.Column("id", sa.Integer, primary_key=True))'], ['op.drop_table("users")']) },
+    files: { 'shop/__init__.py': '', 'shop/db.py': 'from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n', 'shop/models.py': MODEL('User', 'users') },
+  });
+  const r = await run(dir);
+  assert.equal(r.code, 1, r.stderr);
+  for (const id of ['graph', 'upgrade', 'stairway']) assert.equal(check(r.report!, id).status, 'passed', id);
+  for (const id of ['drift', 'models-registered']) {
+    const c = check(r.report!, id);
+    assert.equal(c.status, 'error', id);
+    assert.match(c.reason ?? '', /no autogenerate here/);
+    assert.equal(c.findings[0]?.code, `${id}/error`);
+  }
+});
