@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The alembic-preflight CLI: flags → Config → runPipeline → terminal and files. Thin on purpose: a developer runs
+// The alembic-preflight CLI: flags → Config → runChecks → terminal and files. Thin on purpose: a developer runs
 // on a laptop exactly what the PR check runs. Exit codes: 0 passed, 1 a check failed, 2 bad input, 3 internal error.
 
 import { writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { resolveConfig, type RawOptions } from './config.ts';
 import { describeError, EXIT, exitCodeFor, UserError } from './errors.ts';
 import { disposeAll, interruptedBy, reportInterrupted } from './database/cleanup.ts';
-import { runPipeline } from './pipeline.ts';
+import { runChecks } from './pipeline/run-databases.ts';
 import { changedMigrations, pullRequestScope, resolveCommit } from './pr/changed-migrations.ts';
 import { addSecret, redact, urlPasswords } from './redact.ts';
 import { forTerminal, jsonForTerminal, withTerminalSafeStrings } from './terminal-text.ts';
@@ -25,6 +25,7 @@ function commonOptions(cmd: Command): Command {
     .option('-n, --name <section>', 'section of the Alembic config file', undefined)
     .option('--python <path>', 'Python interpreter with the project installed (default: DIR/.venv, else python3)')
     .option('--env-vars <names>', 'environment variables env.py reads the database URL from (default: DATABASE_URL)')
+    .option('--flask-app <app>', 'Flask-Migrate projects: the app as FLASK_APP takes it, e.g. blog:create_app (default: FLASK_APP, else wsgi.py / app.py)')
     .option('--format <format>', 'report on stdout: text or json', 'text')
     .option('-o, --output <file>', 'also write the JSON report to this file')
     .option('--sarif <file>', 'also write a SARIF 2.1.0 file')
@@ -59,6 +60,7 @@ function toRaw(command: 'check' | 'drift', dir: string | undefined, o: Record<st
     postgresVersion: s('postgresVersion'),
     postgresImage: s('postgresImage'),
     envVars: s('envVars'),
+    flaskApp: s('flaskApp'),
     checks: s('checks'),
     minDowngradeRevision: s('minDowngradeRevision'),
     failOn: s('failOn'),
@@ -94,7 +96,7 @@ async function run(raw: RawOptions, base?: string): Promise<number> {
     raw = { ...raw, mode: 'pr', pr: pullRequestScope(changes, base, baseSha) };
   }
   const config = await resolveConfig(raw);
-  const report = await runPipeline(config, { log });
+  const report = await runChecks(config, { log });
   // An internal error escaped while the run went on (crash() below is cleaning up): what followed is not a result.
   if (crashed) return EXIT.internalError;
   // Interrupted: the cleanup handler is ending the process; whatever failed after the signal is not a result.

@@ -10,7 +10,8 @@ import { parseLintConfig, type LintConfig } from './lint/config.ts';
 import { addSecret } from './redact.ts';
 import { parseDuration, readUrlSource, validateEnvVars } from './config-values.ts';
 
-export type DatabaseChoice = 'auto' | 'sqlite' | 'postgres-local' | 'postgres-docker' | { url: string };
+import type { DatabaseChoice } from './database/select.ts';
+export type { DatabaseChoice };
 
 /** Checks that `check` runs by default, in the order they run. */
 export const CHECK_ORDER: CheckId[] = ['graph', 'upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint'];
@@ -45,10 +46,14 @@ export interface Config {
   section: string;
   python: string;
   database: DatabaseChoice;
+  /** More databases to run the same checks on (`--database sqlite,postgres`), merged into one report per dialect. */
+  moreDatabases: DatabaseChoice[];
   postgresVersion?: string;
   /** Only when configured: a configured image sends `auto` to Docker; unset, postgres:<version or 17>-alpine. */
   postgresImage?: string;
   envVars: string[];
+  /** Flask-Migrate projects: the app (`module:factory`, as FLASK_APP takes it); unset, FLASK_APP or Flask's discovery. */
+  flaskApp?: string;
   checks: CheckId[];
   minDowngradeRevision?: string;
   failOn: Severity;
@@ -78,6 +83,7 @@ export interface RawOptions {
   postgresVersion?: string;
   postgresImage?: string;
   envVars?: string;
+  flaskApp?: string;
   checks?: string;
   minDowngradeRevision?: string;
   failOn?: string;
@@ -98,7 +104,7 @@ export interface RawOptions {
 
 const PYPROJECT_KEYS = new Set([
   'config', 'name', 'python', 'database', 'postgres-version', 'postgres-image', 'env-vars', 'checks',
-  'min-downgrade-revision', 'fail-on', 'stairway-scope', 'lint', 'drift', 'step-timeout',
+  'min-downgrade-revision', 'fail-on', 'stairway-scope', 'lint', 'drift', 'step-timeout', 'flask-app',
 ]);
 const DRIFT_KEYS = new Set(['ignore-tables', 'ignore-schemas', 'model-packages']);
 const SEVERITIES: Severity[] = ['error', 'warning', 'notice'];
@@ -158,7 +164,15 @@ export function parseDatabase(value: string, input: string): DatabaseChoice {
     }
     return { url: value };
   }
-  return oneOf(value, ['auto', 'sqlite', 'postgres-local', 'postgres-docker'] as const, 'database', input);
+  return oneOf(value, ['auto', 'sqlite', 'postgres', 'postgres-local', 'postgres-docker'] as const, 'database', input);
+}
+
+/** `--database sqlite,postgres`: the databases to check on, in order (each run is merged into one report). */
+export function parseDatabases(value: string, input: string): DatabaseChoice[] {
+  if (value.includes('://') || !value.includes(',')) return [parseDatabase(value, input)];
+  const list = value.split(',').map((v) => v.trim()).filter(Boolean).map((v) => parseDatabase(v, input));
+  if (list.includes('auto')) throw new UserError('database: `auto` cannot be part of a list (name the databases: sqlite,postgres)', { input });
+  return list;
 }
 
 function parseChecks(value: string[], input: string, mode: Config['mode']): CheckId[] {
@@ -208,7 +222,7 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     }
   }
   const databaseRaw = raw.database ?? stringValue(t.database, 'database', file) ?? 'auto';
-  const database = parseDatabase(databaseRaw, raw.database ? 'database' : `${file} database`);
+  const [database, ...moreDatabases] = parseDatabases(databaseRaw, raw.database ? 'database' : `${file} database`);
 
   const checksRaw = list(raw.checks) ?? stringList(t.checks, 'checks', file);
   const defaultChecks = mode === 'drift' ? ['live-drift'] : CHECK_ORDER;
@@ -247,11 +261,13 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     configFile,
     section: raw.name ?? stringValue(t.name, 'name', file) ?? 'alembic',
     python: interpreter(raw.python, cwd) ?? interpreter(stringValue(t.python, 'python', file), projectDir) ?? defaultPython(projectDir),
-    database,
+    database: database!,
+    moreDatabases,
     postgresVersion: raw.postgresVersion ?? stringValue(t['postgres-version'], 'postgres-version', file),
     postgresImage: raw.postgresImage ?? stringValue(t['postgres-image'], 'postgres-image', file),
     envVars: validateEnvVars(list(raw.envVars) ?? stringList(t['env-vars'], 'env-vars', file) ?? ['DATABASE_URL'],
       raw.envVars ? 'env-vars' : `${file} env-vars`),
+    flaskApp: raw.flaskApp ?? stringValue(t['flask-app'], 'flask-app', file),
     checks,
     minDowngradeRevision: raw.minDowngradeRevision ?? stringValue(t['min-downgrade-revision'], 'min-downgrade-revision', file),
     failOn,

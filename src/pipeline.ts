@@ -24,6 +24,8 @@ import { TOOL_VERSION } from './version.ts';
 export interface PipelineHooks {
   /** Progress and the driver's relayed output, one line at a time. */
   log?: (line: string) => void;
+  /** What the driver found out about the project (where its env.py is, its URL), as soon as it is known. */
+  onInspect?: (info: InspectResult) => void;
 }
 
 export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Promise<Report> {
@@ -111,6 +113,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
       configFile: config.configFile,
       section: config.section,
     });
+    hooks.onInspect?.(info);
     report.environment.python = info.python;
     report.environment.alembic = info.alembic;
     report.environment.sqlalchemy = info.sqlalchemy;
@@ -205,8 +208,13 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
   report.checks.sort((a, b) => rank(a.id) - rank(b.id));
   report.counts = countFindings(report.checks);
   report.durationMs = Date.now() - started;
-  report.status = report.error ? 'error' : failsOn(report, config) ? 'failed' : 'passed';
+  report.status = reportStatus(report, config);
   return report;
+}
+
+/** error when the run stopped early, failed when a finding reaches fail-on or a check errored, else passed. */
+export function reportStatus(report: Report, config: Config): Report['status'] {
+  return report.error ? 'error' : failsOn(report, config) ? 'failed' : 'passed';
 }
 
 /** The project directory as the user would type it from where they are: relative below, absolute elsewhere. */

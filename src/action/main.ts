@@ -1,4 +1,4 @@
-// The Action: inputs → (PR: changed migrations) → Config → runPipeline → report files, annotations, job summary,
+// The Action: inputs → (PR: changed migrations) → Config → runChecks → report files, annotations, job summary,
 // sticky PR comment or drift issue, outputs. Posting may fail (fork PRs); the check result stands regardless.
 
 import * as core from '@actions/core';
@@ -14,7 +14,7 @@ import { DRIFT_LABEL, syncDriftIssue } from '../github/drift-issue.ts';
 import { emitAnnotations, writeJobSummary } from '../github/job-summary.ts';
 import { pullRequestHeadSha } from '../github/pull-request.ts';
 import { postPullRequestFeedback } from '../github/pr-feedback.ts';
-import { runPipeline } from '../pipeline.ts';
+import { runChecks } from '../pipeline/run-databases.ts';
 import { changedMigrations, pullRequestScope } from '../pr/changed-migrations.ts';
 import { addSecret, redact } from '../redact.ts';
 import { planAnnotations } from '../report/annotations.ts';
@@ -210,7 +210,7 @@ export async function run(): Promise<void> {
     process.stdout.write(`::stop-commands::${resume}${EOL}`);
     let report: Report;
     try {
-      report = await runPipeline(config, { log: (line) => keepLogLine(line, inputs.verbose) && log(line) });
+      report = await runChecks(config, { log: (line) => keepLogLine(line, inputs.verbose) && log(line) });
       log(renderText(report));
     } finally {
       if (commandsStoppedWith) process.stdout.write(`::${resume}::${EOL}`);

@@ -10,7 +10,8 @@ import { provisionPostgresUrl } from './postgres-url.ts';
 import type { ProviderName, ProvisionSpec, ThrowawayDatabase } from './provider.ts';
 import { provisionSqlite } from './sqlite.ts';
 
-export type DatabaseChoice = 'auto' | 'sqlite' | 'postgres-local' | 'postgres-docker' | { url: string };
+/** `postgres`: whichever PostgreSQL provider `auto` would pick for a PostgreSQL project (local binaries, else Docker). */
+export type DatabaseChoice = 'auto' | 'sqlite' | 'postgres' | 'postgres-local' | 'postgres-docker' | { url: string };
 
 export interface ProvisionedDatabase extends ThrowawayDatabase {
   /** Why this provider, in one line (also logged). */
@@ -92,6 +93,7 @@ async function choose(
   if (typeof choice === 'object') {
     return { db: await provisionPostgresUrl({ ...spec, serverUrl: choice.url }), reason: 'a server URL was given' };
   }
+  if (choice === 'postgres') return choosePostgres('PostgreSQL was asked for', spec);
   if (choice !== 'auto') return { db: await provisionAs(choice, spec), reason: `--database ${choice}` };
 
   if (projectDialect === 'sqlite') return { db: await provisionSqlite(spec), reason: 'the project uses SQLite' };

@@ -48,6 +48,11 @@ function hintBlock(f: Finding, ctx: FindingContext): string | undefined {
   return `${renderHint(f.hint!)}${more}`;
 }
 
+/** ` · on PostgreSQL only` for a finding of a run on several databases that holds on some of them. */
+function onlyOn(f: Finding): string {
+  return f.dialects?.length ? ` · on ${f.dialects.map((d) => (d === 'postgresql' ? 'PostgreSQL' : 'SQLite')).join(' and ')} only` : '';
+}
+
 /** One finding as a Markdown list item; `brief` leaves out hint, details and SQL. */
 export function findingItem(f: Finding, ctx: FindingContext, brief: boolean, showRevision = true): string {
   const loc = locationLink(f, ctx.links);
@@ -55,6 +60,7 @@ export function findingItem(f: Finding, ctx: FindingContext, brief: boolean, sho
     `- ${SEVERITY_ICON[f.severity]} ${codeLink(f.code, ctx.version)} ${escapeInline(f.message)}`,
     loc ? ` · ${loc}` : '',
     showRevision && f.revision && !loc ? ` · revision ${inlineCode(f.revision)}` : '',
+    onlyOn(f),
   ].join('');
   if (brief) return head;
   const parts = [head];
@@ -75,7 +81,7 @@ export function actionNeeded(ranked: Finding[], version: string, links: CommentL
   const lines = items.slice(0, max).map((f) => {
     const loc = locationLink(f, links);
     const rev = !loc && f.revision ? ` · revision ${inlineCode(f.revision)}` : '';
-    return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** ${codeLink(f.code, version)} ${escapeInline(clip(f.message, 300))}${loc ? ` · ${loc}` : ''}${rev}`;
+    return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** ${codeLink(f.code, version)} ${escapeInline(clip(f.message, 300))}${loc ? ` · ${loc}` : ''}${rev}${onlyOn(f)}`;
   });
   if (items.length > max) lines.push(`- … and ${items.length - max} more.`);
   return `#### Action needed\n\n${lines.join('\n')}`;

@@ -84,9 +84,9 @@ function footer(report: Report, links: CommentLinks | undefined): string {
   if (links?.runUrl) parts.push(`[workflow run](${markdownUrl(links.runUrl)})`);
   parts.push(`alembic-preflight ${htmlLine(report.tool.version)}`);
   parts.push(`${report.mode === 'pr' ? 'PR' : report.mode} mode`);
-  if (env.database) {
-    const name = env.database.dialect === 'postgresql' ? 'PostgreSQL' : 'SQLite';
-    parts.push(`${name} ${htmlLine(env.database.serverVersion)} (${env.database.provider})`);
+  for (const db of env.databases?.length ? env.databases : env.database ? [env.database] : []) {
+    const name = db.dialect === 'postgresql' ? 'PostgreSQL' : 'SQLite';
+    parts.push(`${name} ${htmlLine(db.serverVersion)} (${db.provider})`);
   }
   if (env.alembic) parts.push(`Alembic ${htmlLine(env.alembic)}`);
   if (env.sqlalchemy) parts.push(`SQLAlchemy ${htmlLine(env.sqlalchemy)}`);

@@ -91,9 +91,13 @@ export interface Report {
     database?: DatabaseInfo;
     /** Every database the checks ran on, when more than one (`--database sqlite,postgres`); `database` is the first. */
     databases?: DatabaseInfo[];
+    /** Why PostgreSQL was checked as well under `--database auto` (the file that names it). */
+    databasesReason?: string;
     python?: string;
     alembic?: string;
     sqlalchemy?: string;
+    /** Whether the Python driver ran without network (its own network namespace) or with the host's, and why. */
+    containment?: { network: 'none' | 'host'; reason: string };
   };
   checks: CheckResult[];
   revisions: RevisionInfo[];

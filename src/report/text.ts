@@ -68,13 +68,27 @@ function hintLines(report: Report, f: Finding, paint: Paint, hints: HintBook): s
 
 function compactLine(report: Report, f: Finding, paint: Paint): string {
   const loc = location(report, f) ?? (f.revision ? `revision ${visible(f.revision)}` : '-');
-  return `${paint(SEVERITY_COLOR[f.severity], f.severity.padEnd(7))} ${paint('1', visible(f.code))}  ${loc}  ${visible(f.message).replace(/\n/g, ' ')}`;
+  const on = onlyOn(f);
+  return `${paint(SEVERITY_COLOR[f.severity], f.severity.padEnd(7))} ${paint('1', visible(f.code))}  ${loc}${on ? ` (${on})` : ''}  ${visible(f.message).replace(/\n/g, ' ')}`;
+}
+
+/** "on PostgreSQL only" for a finding of a run on several databases that holds on some of them. */
+function onlyOn(f: Finding): string | undefined {
+  return f.dialects?.length ? `on ${f.dialects.map(dialectName).join(' and ')} only` : undefined;
+}
+
+function dialectName(dialect: 'postgresql' | 'sqlite'): string {
+  return dialect === 'postgresql' ? 'PostgreSQL' : 'SQLite';
+}
+
+function databaseLine(db: NonNullable<Report['environment']['database']>): string {
+  return `${dialectName(db.dialect)} ${db.serverVersion} (${db.provider}${db.driver ? `, ${db.driver}` : ''})`;
 }
 
 function findingBlock(report: Report, f: Finding, paint: Paint, hints: HintBook): string {
   const lines = [`${paint(SEVERITY_COLOR[f.severity], f.severity.padEnd(7))} ${paint('1', visible(f.code))}  ${visible(f.message).replace(/\n/g, ' ')}`];
   const loc = location(report, f);
-  const at = [loc, f.revision ? `revision ${visible(f.revision)}` : undefined].filter(Boolean).join(' · ');
+  const at = [loc, f.revision ? `revision ${visible(f.revision)}` : undefined, onlyOn(f)].filter(Boolean).join(' · ');
   if (at) lines.push(`        ${paint('90', at)}`);
   for (const d of f.details ?? []) lines.push(`        - ${visible(d)}`);
   if (f.sql) lines.push(`        SQL: ${visible(f.sql.replace(/\s+/g, ' ').trim()).slice(0, 300)}`);
@@ -86,9 +100,14 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const paint: Paint = options.color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
   const out: string[] = [];
   const env = report.environment;
-  const db = env.database ? `${env.database.dialect === 'postgresql' ? 'PostgreSQL' : 'SQLite'} ${env.database.serverVersion} (${env.database.provider}${env.database.driver ? `, ${env.database.driver}` : ''})` : undefined;
+  const db = env.databases?.length ? env.databases.map(databaseLine).join(' + ')
+    : env.database ? databaseLine(env.database) : undefined;
   const versions = env.alembic ? `Alembic ${env.alembic}${env.sqlalchemy ? ` / SQLAlchemy ${env.sqlalchemy}` : ''}` : undefined;
   out.push([`alembic-preflight ${report.tool.version}`, visible(report.projectDir), `${report.mode} mode`, db, versions].filter(Boolean).join(' · '));
+  if (env.databasesReason) out.push(paint('90', `PostgreSQL checked too: ${visible(env.databasesReason)} (--database sqlite for SQLite only)`));
+  if (env.containment) {
+    out.push(paint('90', `Python driver: ${env.containment.network === 'none' ? 'no network' : 'host network'} (${visible(env.containment.reason)})`));
+  }
   out.push('');
 
   const width = Math.max(0, ...report.checks.map((c) => (CHECK_TITLE[c.id] ?? c.id).length));
