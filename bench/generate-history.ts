@@ -1,5 +1,6 @@
-// Generates a synthetic Alembic project with a long PostgreSQL history (tables, columns, indexes, foreign keys,
-// enums, data updates), fully reversible, whose models match head: the benchmark's input.
+// Generates a synthetic Alembic project with a long history (tables, columns, indexes, foreign keys, enums, data
+// updates) for PostgreSQL or SQLite, fully reversible unless asked for broken revisions, whose models match head:
+// the benchmark's input. env.py takes pytest-alembic's connection from config.attributes, as its docs ask.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,12 @@ def run_migrations_offline():
 
 
 def run_migrations_online():
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     connectable = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
                                      poolclass=pool.NullPool)
     with connectable.connect() as connection:
@@ -58,9 +65,21 @@ function colSql(c: Column): string {
   return `sa.Column("${c.name}", ${base}${c.fk ? `, sa.ForeignKey("${c.fk}", name="fk_${c.fk.split('.')[0]}_${c.name}")` : ''}, nullable=True)`;
 }
 
-export function generateHistory(dir: string, revisions: number): { dir: string; head: string } {
+export interface HistoryOptions {
+  dialect?: 'postgresql' | 'sqlite';
+  /** Revisions whose downgrade is broken, spread evenly: alternately one that raises (rolled back whole) and one
+   * that forgets its index (the upgrade after it fails). */
+  broken?: number;
+}
+
+export function generateHistory(dir: string, revisions: number, opts: HistoryOptions = {}): { dir: string; head: string } {
+  const sqlite = opts.dialect === 'sqlite';
+  const broken = new Map<number, 'raises' | 'forgets'>();
+  for (let k = 0; k < (opts.broken ?? 0); k++) {
+    broken.set(Math.floor(((k + 0.5) * revisions) / (opts.broken ?? 1)), k % 2 === 0 ? 'raises' : 'forgets');
+  }
   mkdirSync(join(dir, 'migrations', 'versions'), { recursive: true });
-  writeFileSync(join(dir, 'alembic.ini'), INI);
+  writeFileSync(join(dir, 'alembic.ini'), sqlite ? INI.replace(/^sqlalchemy\.url = .*$/m, `sqlalchemy.url = sqlite:///${join(dir, 'app.db')}`) : INI);
   writeFileSync(join(dir, 'migrations', 'env.py'), ENV_PY);
   writeFileSync(join(dir, 'migrations', 'script.py.mako'), '');
   const tables: Table[] = [];
@@ -91,11 +110,20 @@ export function generateHistory(dir: string, revisions: number): { dir: string; 
       const ref = tables[0]!;
       const c: Column = { name: `${ref.name}_id_${i}`, type: 'sa.Integer()', fk: `${ref.name}.id` };
       t.columns.push(c);
-      up = [
+      up = sqlite ? [
+        // SQLite cannot ALTER a constraint in: batch mode copies the table.
+        `with op.batch_alter_table("${t.name}") as b:`,
+        `    b.add_column(sa.Column("${c.name}", sa.Integer(), nullable=True))`,
+        `    b.create_foreign_key("fk_${ref.name}_${c.name}", "${ref.name}", ["${c.name}"], ["id"])`,
+      ] : [
         `op.add_column("${t.name}", sa.Column("${c.name}", sa.Integer(), nullable=True))`,
         `op.create_foreign_key("fk_${ref.name}_${c.name}", "${t.name}", "${ref.name}", ["${c.name}"], ["id"])`,
       ];
-      dn = [`op.drop_constraint("fk_${ref.name}_${c.name}", "${t.name}", type_="foreignkey")`, `op.drop_column("${t.name}", "${c.name}")`];
+      dn = sqlite ? [
+        `with op.batch_alter_table("${t.name}") as b:`,
+        `    b.drop_constraint("fk_${ref.name}_${c.name}", type_="foreignkey")`,
+        `    b.drop_column("${c.name}")`,
+      ] : [`op.drop_constraint("fk_${ref.name}_${c.name}", "${t.name}", type_="foreignkey")`, `op.drop_column("${t.name}", "${c.name}")`];
     } else if (kind === 4) {
       const c: Column = { name: `status${i}`, type: 'enum', enumName: `status_${i}`, enumValues: ['new', 'active', 'done'] };
       t.columns.push(c);
@@ -103,9 +131,16 @@ export function generateHistory(dir: string, revisions: number): { dir: string; 
       up = [`sa.Enum(${c.enumValues!.map((v) => `"${v}"`).join(', ')}, name="${c.enumName}").create(op.get_bind(), checkfirst=False)`, `op.add_column("${t.name}", ${colSql(c)})`];
       dn = [`op.drop_column("${t.name}", "${c.name}")`, `sa.Enum(name="${c.enumName}").drop(op.get_bind(), checkfirst=False)`];
     } else {
-      up = [`op.execute("UPDATE ${t.name} SET name = 'n' || id::text WHERE name IS NULL")`];
-      dn = ['pass'];
-      dn = [`op.execute("UPDATE ${t.name} SET name = NULL WHERE name = 'n' || id::text")`];
+      up = [`op.execute("UPDATE ${t.name} SET name = 'n' || CAST(id AS TEXT) WHERE name IS NULL")`];
+      dn = [`op.execute("UPDATE ${t.name} SET name = NULL WHERE name = 'n' || CAST(id AS TEXT)")`];
+    }
+    const breaks = broken.get(i);
+    if (breaks === 'raises') dn = ['raise RuntimeError("this downgrade is broken")'];
+    if (breaks === 'forgets') {
+      const ix = `ix_broken_${i}`;
+      const on = tables[0]!;
+      up = [...up, `op.create_index("${ix}", "${on.name}", ["name"])`];
+      on.indexes.push({ name: ix, column: 'name' });
     }
     const body = `"""revision ${i}
 
