@@ -112,6 +112,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
       projectDir: config.projectDir,
       configFile: config.configFile,
       section: config.section,
+      flaskApp: config.flaskApp,
     });
     hooks.onInspect?.(info);
     report.environment.python = info.python;
@@ -139,11 +140,12 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
           + `(or "sqlalchemy[asyncio]")`, { file: relative(config.projectDir, join(info.scriptLocation, 'env.py')) });
       }
       const url = withDriver(db.url, choice.driver);
-      await driver.call('configure', {
+      const configured = await driver.call('configure', {
         url,
         envVars: config.envVars.map((e) => parseEnvEntry(e).name),
         envValues: envValues(config.envVars, url),
       });
+      if (configured.flaskApp) log(`Flask-Migrate: app ${configured.flaskApp}, its database URI set to the throwaway database`);
       return db;
     };
 

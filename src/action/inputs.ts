@@ -21,6 +21,8 @@ export interface ActionInputs {
   postgresVersion?: string;
   postgresImage?: string;
   envVars?: string;
+  /** Flask-Migrate projects: the app, as FLASK_APP takes it (`module:factory`). */
+  flaskApp?: string;
   checks?: string;
   mode: ActionMode;
   stairwayScope?: string;
@@ -109,6 +111,7 @@ export function getInputs(): ActionInputs {
     postgresVersion: optional('postgres-version'),
     postgresImage: optional('postgres-image'),
     envVars: optional('env-vars'),
+    flaskApp: optional('flask-app'),
     checks: optional('checks'),
     mode,
     stairwayScope: optional('stairway-scope'),
@@ -205,6 +208,7 @@ export function toRawOptions(inputs: ActionInputs, mode: 'pr' | 'full' | 'drift'
     postgresVersion: inputs.postgresVersion,
     postgresImage: inputs.postgresImage,
     envVars: inputs.envVars,
+    flaskApp: inputs.flaskApp,
     checks: inputs.checks,
     minDowngradeRevision: inputs.minDowngradeRevision,
     failOn: inputs.failOn,

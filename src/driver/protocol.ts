@@ -257,8 +257,9 @@ export interface DriverHello {
 }
 
 export interface DriverMethods {
-  inspect: { params: { projectDir: string; configFile: string | null; section: string }; result: InspectResult };
-  configure: { params: ConfigureParams; result: { ok: true } };
+  inspect: { params: { projectDir: string; configFile: string | null; section: string; flaskApp?: string }; result: InspectResult };
+  /** flaskApp: the import name of the Flask app a Flask-Migrate project's configure loaded (the first time). */
+  configure: { params: ConfigureParams; result: { ok: true; flaskApp?: string } };
   graph: { params: Record<string, never>; result: GraphResult };
   upgrade: { params: MigrateParams; result: MigrateResult };
   downgrade: { params: MigrateParams; result: MigrateResult };

@@ -42,7 +42,7 @@ test('action.yml defaults give the documented typed inputs', () => {
   const inputs = getInputs();
   assert.deepEqual(inputs, {
     workingDirectory: '.', config: undefined, name: undefined, python: undefined, database: undefined,
-    postgresVersion: undefined, postgresImage: undefined, envVars: undefined, checks: undefined, mode: 'auto',
+    postgresVersion: undefined, postgresImage: undefined, envVars: undefined, flaskApp: undefined, checks: undefined, mode: 'auto',
     stairwayScope: undefined, minDowngradeRevision: undefined, databaseUrl: undefined, failOn: undefined,
     comment: 'changes', suggestions: false, annotations: true, sarif: undefined, report: undefined, githubToken: undefined, driftIssue: true,
     driftIssueLabel: 'alembic-preflight-drift', reportFile: undefined, prNumber: undefined, verbose: false,
