@@ -7,6 +7,7 @@ import {
   addSecret,
   changedMigrations,
   describeError,
+  disposeAll,
   exitCodeFor,
   interruptedBy,
   pullRequestScope,
@@ -16,17 +17,20 @@ import {
   renderMarkdown,
   renderSarif,
   renderText,
+  reportInterrupted,
+  resolveColor,
   resolveCommit,
   resolveConfig,
-  runPipeline
-} from "./chunk-5A7XP27A.js";
+  runChecks,
+  urlPasswords
+} from "./chunk-AIYQBUJL.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
-// node_modules/commander/lib/error.js
+// ../../work/main/node_modules/commander/lib/error.js
 var CommanderError = class extends Error {
   /**
    * Constructs the CommanderError class
@@ -55,7 +59,7 @@ var InvalidArgumentError = class extends CommanderError {
   }
 };
 
-// node_modules/commander/lib/argument.js
+// ../../work/main/node_modules/commander/lib/argument.js
 var Argument = class {
   /**
    * Initialize a new command argument with the given name and description.
@@ -176,7 +180,7 @@ function humanReadableArgName(arg) {
   return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
 }
 
-// node_modules/commander/lib/command.js
+// ../../work/main/node_modules/commander/lib/command.js
 import { EventEmitter } from "node:events";
 import childProcess from "node:child_process";
 import path from "node:path";
@@ -184,7 +188,7 @@ import fs from "node:fs";
 import process2 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters2 } from "node:util";
 
-// node_modules/commander/lib/help.js
+// ../../work/main/node_modules/commander/lib/help.js
 import { stripVTControlCharacters } from "node:util";
 var Help = class {
   constructor() {
@@ -776,7 +780,7 @@ ${itemIndentStr}`);
   }
 };
 
-// node_modules/commander/lib/option.js
+// ../../work/main/node_modules/commander/lib/option.js
 var Option = class {
   /**
    * Initialize a new `Option` with the given `flags` and `description`.
@@ -1082,7 +1086,7 @@ function splitOptionFlags(flags) {
   return { shortFlag, longFlag };
 }
 
-// node_modules/commander/lib/suggestSimilar.js
+// ../../work/main/node_modules/commander/lib/suggestSimilar.js
 var maxDistance = 3;
 function editDistance(a, b) {
   if (Math.abs(a.length - b.length) > maxDistance)
@@ -1157,7 +1161,7 @@ function suggestSimilar(word, candidates) {
   return "";
 }
 
-// node_modules/commander/lib/command.js
+// ../../work/main/node_modules/commander/lib/command.js
 var Command = class _Command extends EventEmitter {
   /**
    * Initialize a new `Command`.
@@ -3395,14 +3399,39 @@ function useColor() {
   return void 0;
 }
 
-// node_modules/commander/index.js
+// ../../work/main/node_modules/commander/index.js
 var program = new Command();
 
+// src/terminal-text.ts
+var UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+function shown(c) {
+  const code = c.charCodeAt(0);
+  if (code === 27) return "\\x1b";
+  if (code === 13) return "\\r";
+  return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+function forTerminal(text) {
+  return text.replace(UNSAFE, shown);
+}
+function jsonForTerminal(json) {
+  return json.replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function withTerminalSafeStrings(value) {
+  if (typeof value === "string") return forTerminal(value);
+  if (Array.isArray(value)) return value.map((v) => withTerminalSafeStrings(v));
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withTerminalSafeStrings(v);
+    return out;
+  }
+  return value;
+}
+
 // src/report/render.ts
-function renderReport(report, format) {
+function renderReport(report, format, text = {}) {
   switch (format) {
     case "text":
-      return renderText(report);
+      return renderText(report, text);
     case "json":
       return renderJson(report);
     case "markdown":
@@ -3415,7 +3444,15 @@ function renderReport(report, format) {
 
 // src/cli.ts
 function commonOptions(cmd) {
-  return cmd.option("-c, --config <file>", "Alembic config file, relative to DIR (default: alembic.ini, else pyproject.toml)").option("-n, --name <section>", "section of the Alembic config file", void 0).option("--python <path>", "Python interpreter with the project installed (default: DIR/.venv, else python3)").option("--env-vars <names>", "environment variables env.py reads the database URL from (default: DATABASE_URL)").option("--format <format>", "report on stdout: text or json", "text").option("-o, --output <file>", "also write the JSON report to this file").option("--sarif <file>", "also write a SARIF 2.1.0 file").option("--fail-on <severity>", "lowest finding severity that fails the run: error, warning or notice", "error").option("-v, --verbose", "show the output of env.py and the migrations");
+  return cmd.option("-c, --config <file>", "Alembic config file, relative to DIR (default: alembic.ini, else pyproject.toml)").option("-n, --name <section>", "section of the Alembic config file", void 0).option("--python <path>", "Python interpreter with the project installed (default: DIR/.venv, else python3)").option("--env-vars <names>", "environment variables env.py reads the database URL from (default: DATABASE_URL)").option("--flask-app <app>", "Flask-Migrate projects: the app as FLASK_APP takes it, e.g. blog:create_app (default: FLASK_APP, else wsgi.py / app.py)").option("--format <format>", "report on stdout: text or json", "text").option("-o, --output <file>", "also write the JSON report to this file").option("--sarif <file>", "also write a SARIF 2.1.0 file").option("--fail-on <severity>", "lowest finding severity that fails the run: error, warning or notice", "error").option("-v, --verbose", "show the output of env.py and the migrations").option("--step-timeout <duration>", "stop a migration step that runs this long without progress (default 10m; 0: no limit)").option("--database-url-env <name>", "read the database URL from this environment variable (keeps its password out of the process list)").option("--database-url-file <path>", "read the database URL from this file").addOption(displayOptions[0]()).addOption(displayOptions[1]());
+}
+var displayOptions = [
+  () => new Option("--color <when>", "colours in the text report: auto (NO_COLOR, FORCE_COLOR, a terminal), always or never").choices(["auto", "always", "never"]).default("auto"),
+  () => new Option("--compact", "one line per finding, for CI logs")
+];
+var display = {};
+function readDisplay(o) {
+  return { color: resolveColor(o.color ?? "auto", process.env, process.stdout.isTTY === true), compact: o.compact === true };
 }
 function toRaw(command, dir, o) {
   const s = (k) => typeof o[k] === "string" ? o[k] : void 0;
@@ -3429,6 +3466,7 @@ function toRaw(command, dir, o) {
     postgresVersion: s("postgresVersion"),
     postgresImage: s("postgresImage"),
     envVars: s("envVars"),
+    flaskApp: s("flaskApp"),
     checks: s("checks"),
     minDowngradeRevision: s("minDowngradeRevision"),
     failOn: s("failOn"),
@@ -3437,7 +3475,10 @@ function toRaw(command, dir, o) {
     sarif: s("sarif"),
     stairwayScope: s("stairwayScope"),
     databaseUrl: s("databaseUrl"),
-    verbose: o.verbose === true
+    verbose: o.verbose === true,
+    stepTimeout: s("stepTimeout"),
+    databaseUrlEnv: s("databaseUrlEnv"),
+    databaseUrlFile: s("databaseUrlFile")
   };
 }
 async function run(raw, base) {
@@ -3446,9 +3487,12 @@ async function run(raw, base) {
   const isTty = process.stderr.isTTY;
   const log = (line) => {
     if (line.startsWith("  | ") && !raw.verbose) return;
-    process.stderr.write(`${isTty ? "\x1B[2m" : ""}${redact(line)}${isTty ? "\x1B[0m" : ""}
+    process.stderr.write(`${isTty ? "\x1B[2m" : ""}${forTerminal(redact(line))}${isTty ? "\x1B[0m" : ""}
 `);
   };
+  if ([raw.database, raw.databaseUrl].some((u) => u?.includes("://") && urlPasswords(u).length)) {
+    log("warning: the database URL on the command line carries a password, which every local user can read in the process list: use --database-url-env NAME (or --database-url-file, or PGPASSWORD) instead");
+  }
   if (base) {
     const projectDir = resolve(raw.dir ?? ".");
     const baseSha = await resolveCommit(projectDir, base);
@@ -3456,16 +3500,15 @@ async function run(raw, base) {
     raw = { ...raw, mode: "pr", pr: pullRequestScope(changes, base, baseSha) };
   }
   const config = await resolveConfig(raw);
-  const report = await runPipeline(config, { log });
+  const report = await runChecks(config, { log });
+  if (crashed) return EXIT.internalError;
   const signal = interruptedBy();
   if (signal) {
-    process.stderr.write(`interrupted by ${signal}: no report
-`);
-    return signal === "SIGINT" ? 130 : 143;
+    return reportInterrupted(signal);
   }
   emit(report, config.format, config.output, config.sarif);
   if (report.error) {
-    if (config.format === "json") process.stderr.write(`${redact(describeError(new UserError(report.error.message, report.error)))}
+    if (config.format === "json") process.stderr.write(`${forTerminal(redact(describeError(new UserError(report.error.message, report.error))))}
 `);
     return EXIT.userError;
   }
@@ -3474,14 +3517,16 @@ async function run(raw, base) {
 function emit(report, format, output, sarif) {
   const json = `${JSON.stringify(report, null, 2)}
 `;
-  process.stdout.write(redact(format === "json" ? json : renderText(report, { color: process.stdout.isTTY })));
+  process.stdout.write(redact(format === "json" ? jsonForTerminal(json) : renderText(withTerminalSafeStrings(report), display)));
   if (output) writeFileSync(output, redact(json));
   if (sarif) writeFileSync(sarif, redact(`${JSON.stringify(renderSarif(report), null, 2)}
 `));
 }
 async function main(argv) {
   let exitCode = EXIT.ok;
-  const program2 = new Command("alembic-preflight").description("Checks Alembic migrations before they reach production.").version(TOOL_VERSION).exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const program2 = new Command("alembic-preflight").description("Checks Alembic migrations before they reach production.").version(TOOL_VERSION).exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) }).hook("preAction", (_program, command) => {
+    display = readDisplay(command.opts());
+  });
   commonOptions(
     program2.command("check").description("revision graph, upgrade, round trip, stairway, drift and lint on a throwaway database").argument("[dir]", "directory holding alembic.ini", ".")
   ).option("--database <db>", "auto, sqlite, postgres-local, postgres-docker, or a PostgreSQL server URL to create a throwaway database in").option("--postgres-version <major>", "PostgreSQL major version for postgres-local / postgres-docker").option("--postgres-image <image>", "Docker image for postgres-docker").option("--checks <list>", "comma-separated checks: graph,upgrade,roundtrip,stairway,drift,models-registered,lint").option("--min-downgrade-revision <rev>", "do not downgrade this revision or any before it").addOption(new Option("--stairway-scope <scope>", "stairway over all revisions or only new ones (PR mode)").choices(["all", "new"])).option("--base <ref>", "PR mode: check this branch against the base branch or commit, as the Action does on a pull request").action(async (dir, opts) => {
@@ -3489,11 +3534,11 @@ async function main(argv) {
   });
   commonOptions(
     program2.command("drift").description("compare a live database (read-only) with what its migrations say it should be").argument("[dir]", "directory holding alembic.ini", ".")
-  ).requiredOption("--database-url <url>", "the live database (read-only; never written to)").option("--database <db>", "where to build the expected schema: auto, postgres-local, postgres-docker, or a server URL").option("--postgres-version <major>", "PostgreSQL major version for the expected schema").action(async (dir, opts) => {
+  ).option("--database-url <url>", "the live database (read-only; never written to); or --database-url-env NAME").option("--database <db>", "where to build the expected schema: auto, postgres-local, postgres-docker, or a server URL").option("--postgres-version <major>", "PostgreSQL major version for the expected schema").action(async (dir, opts) => {
     exitCode = await run(toRaw("drift", dir, opts));
   });
-  program2.command("render").description("render a saved JSON report").argument("<report>", "report.json written by --output or --format json").addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif"]).default("text")).action((file, opts) => {
-    process.stdout.write(renderReport(readReport(file), opts.format));
+  program2.command("render").description("render a saved JSON report").argument("<report>", "report.json written by --output or --format json").addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif"]).default("text")).addOption(displayOptions[0]()).addOption(displayOptions[1]()).action((file, opts) => {
+    process.stdout.write(renderReport(withTerminalSafeStrings(readReport(file)), opts.format, display));
   });
   try {
     await program2.parseAsync(argv, { from: "user" });
@@ -3501,18 +3546,31 @@ async function main(argv) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
-    process.stderr.write(`${redact(describeError(error))}
+    process.stderr.write(`${forTerminal(redact(describeError(error)))}
 `);
     return exitCodeFor(error);
   }
   return exitCode;
 }
+var crashed = false;
+function crash(kind, error) {
+  if (crashed) return;
+  crashed = true;
+  const what = error instanceof Error ? error.stack ?? error.message : String(error);
+  process.stderr.write(`${forTerminal(redact(`internal error (${kind}): ${what}`))}
+`);
+  process.exitCode = EXIT.internalError;
+  setTimeout(() => process.exit(EXIT.internalError), 15e3).unref();
+  void disposeAll().finally(() => process.exit(EXIT.internalError));
+}
+process.on("uncaughtException", (error) => crash("uncaught exception", error));
+process.on("unhandledRejection", (reason) => crash("unhandled rejection", reason));
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`${redact(describeError(error))}
+    process.stderr.write(`${forTerminal(redact(describeError(error)))}
 `);
     process.exitCode = exitCodeFor(error);
   }

@@ -1,14 +1,11 @@
-"""Model/schema drift for the alembic-preflight driver: what `alembic check` does, readable, on any Alembic.
+# Model/schema drift: what `alembic check` does, readable, on any Alembic: each difference between target_metadata
+# and the database at head, with the op code autogenerate would write and its SQL; and model modules never imported.
+#
+# Runs the project's env.py with an autogenerate RevisionContext (as alembic's own `check` command does, so
+# include_object / include_name / compare_type / process_revision_directives apply). Imported by steps.py on the
+# first drift call (autogenerate's imports are not paid at start-up). Python 3.9+, Alembic 1.7+, SQLAlchemy 1.4+.
 
-Runs the project's env.py with an autogenerate RevisionContext (as alembic's own `check` command does, so
-include_object / include_name / compare_type / process_revision_directives apply), then describes each
-difference with the op code autogenerate would write and the SQL it would run; and finds model modules that
-env.py never imports. Imported by driver.py; Python 3.9+, Alembic 1.7+, SQLAlchemy 1.4+.
-"""
-import importlib
 import io
-import pkgutil
-import sys
 import traceback
 
 from alembic import autogenerate as autogen
@@ -17,6 +14,9 @@ from alembic.operations import ops as alembic_ops
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+
+from .drift_enums import compare_enum_labels
+from .model_modules import registration as model_registration
 
 try:  # Alembic >= 1.12 compares types by default; older versions do not.
     from alembic import __version__ as _alembic_version
@@ -29,7 +29,32 @@ def _fq(schema, name):
     return "%s.%s" % (schema, name) if schema else name
 
 
-def _describe(diff):
+def _show_type(type_, dialect):
+    """A type as this dialect writes it (str() would use the default dialect: a PostgreSQL enum as VARCHAR(n)), with
+    an Enum's name and labels, which its SQL alone does not show."""
+    try:
+        shown = str(type_.compile(dialect=dialect))
+    except Exception:
+        shown = str(type_)
+    labels = getattr(type_, "enums", None)
+    if labels:
+        name = getattr(type_, "name", None)
+        native = getattr(type_, "native_enum", True) and shown == name
+        shown += " (%s%s: %s)" % ("enum" if native else "Enum", (" " + name) if name and not native else "",
+                                  ", ".join(repr(l) for l in labels))
+    return shown
+
+
+def _type_change(target, old, new, dialect):
+    before, after = _show_type(old, dialect), _show_type(new, dialect)
+    if before != after:
+        return "column %s is %s in the migrated database but %s in the models" % (target, before, after)
+    # The same SQL on both sides: say what the comparison saw instead of "X ... but X".
+    return ("column %s is %s on both sides as SQL, but the type comparison (env.py's compare_type) still finds them "
+            "different: %r in the migrated database, %r in the models" % (target, before, old, new))
+
+
+def _describe(diff, dialect):
     """A plain-words sentence for one autogenerate diff tuple."""
     kind = diff[0]
     if kind == "add_table":
@@ -59,7 +84,7 @@ def _describe(diff):
         schema, table, col, existing, old, new = diff[1], diff[2], diff[3], diff[4], diff[5], diff[6]
         target = "`%s.%s`" % (_fq(schema, table), col)
         if kind == "modify_type":
-            msg = "column %s is %s in the migrated database but %s in the models" % (target, old, new)
+            msg = _type_change(target, old, new, dialect)
         elif kind == "modify_nullable":
             nn = lambda v: "NULL" if v else "NOT NULL"  # noqa: E731
             msg = "column %s is %s in the migrated database but %s in the models" % (target, nn(old), nn(new))
@@ -138,6 +163,7 @@ def compare(config, params):
         opts = context.opts
         captured["opts"] = opts
         captured["dialect"] = context.dialect.name
+        captured["dialect_obj"] = context.dialect
         metadata = opts.get("target_metadata")
         if metadata is None:
             captured["no_metadata"] = True
@@ -147,6 +173,8 @@ def compare(config, params):
         captured["tables_before"] = [set(md.tables) for md in metadatas]
         captured["context"] = context
         revision_context.run_autogenerate(rev, context)
+        # Still inside env.py's run, on its connection: what autogenerate does not compare at all.
+        captured["enum_items"] = compare_enum_labels(getattr(context, "connection", None), metadatas, context.opts)
         return []
 
     with EnvironmentContext(config, script, fn=retrieve, as_sql=False,
@@ -169,7 +197,7 @@ def compare(config, params):
                 if _spurious_identity_default(diff, captured["dialect"]):
                     spurious.append("%s.%s" % (diff[2], diff[3]))
                     continue
-                kind, message, table = _describe(diff)
+                kind, message, table = _describe(diff, captured["dialect_obj"])
                 sql, sql_error = _render_sql(leaf, captured["dialect"])
                 items.append({
                     "kind": kind,
@@ -179,6 +207,8 @@ def compare(config, params):
                     "sql": sql,
                     "sqlError": sql_error,
                 })
+
+    items.extend(captured.get("enum_items") or [])
 
     # Autogenerate's known blind spots, said next to what it did find rather than pretended away.
     by_table = {}
@@ -198,93 +228,18 @@ def compare(config, params):
         notes.append("compare_type is off in env.py: column type changes are not compared.")
     if not compare_server_default:
         notes.append("compare_server_default is off in env.py: server defaults are not compared.")
-    notes.append("Not compared by autogenerate at all: enum values, sequences, unnamed CHECK/UNIQUE constraints' changes, and renames (seen as drop + add).")
+    if captured["dialect"] == "postgresql":
+        notes.append("Not compared by autogenerate at all: sequences, unnamed CHECK/UNIQUE constraints' changes, and renames "
+                     "(seen as drop + add); enum labels are compared here, beside autogenerate.")
+    else:
+        notes.append("Not compared by autogenerate at all: enum values, sequences, unnamed CHECK/UNIQUE constraints' changes, and renames (seen as drop + add).")
 
     registration = None
     if params.get("registration", True):
-        registration = _registration(captured["metadatas"], captured["tables_before"], params.get("modelPackages") or [])
-    return {"hasMetadata": True, "items": items, "notes": notes, "registration": registration}
-
-
-def _defining_modules(metadatas):
-    """Modules (in sys.modules) that define tables on the target metadata: where the models live."""
-    tables = set()
-    for md in metadatas:
-        tables.update(id(t) for t in md.tables.values())
-    found = set()
-    for name, module in list(sys.modules.items()):
-        if module is None or name.startswith(("sqlalchemy", "alembic", "_")):
-            continue
-        for value in list(getattr(module, "__dict__", {}).values()):
-            table = getattr(value, "__table__", None) if isinstance(value, type) else value
-            if id(table) in tables and getattr(value, "__module__", name) == name:
-                found.add(name)
-                break
-    return found
-
-
-def _packages_of(modules):
-    pkgs = set()
-    for m in modules:
-        mod = sys.modules.get(m)
-        if mod is not None and hasattr(mod, "__path__"):
-            pkgs.add(m)
-        elif "." in m:
-            pkgs.add(m.rpartition(".")[0])
-        else:
-            pkgs.add(m)
-    return sorted(pkgs)
-
-
-def _registration(metadatas, tables_before, packages):
-    """Imports every module of the model packages; tables that appear only now were never imported by env.py."""
-    discovered = not packages
-    if discovered:
-        packages = _packages_of(_defining_modules(metadatas))
-    import_errors = []
-    imported = []
-    for pkg in packages:
         try:
-            root = importlib.import_module(pkg)
-        except Exception as e:
-            import_errors.append({"module": pkg, "message": "%s: %s" % (type(e).__name__, e), "traceback": traceback.format_exc()})
-            continue
-        imported.append(pkg)
-        if not hasattr(root, "__path__"):
-            continue
-        for info in pkgutil.walk_packages(root.__path__, prefix=pkg + "."):
-            try:
-                importlib.import_module(info.name)
-                imported.append(info.name)
-            except Exception as e:
-                import_errors.append({"module": info.name, "message": "%s: %s" % (type(e).__name__, e), "traceback": traceback.format_exc()})
-
-    unregistered = []
-    for md, before in zip(metadatas, tables_before):
-        for key in sorted(set(md.tables) - before):
-            table = md.tables[key]
-            module, cls = _definer(table, imported)
-            unregistered.append({"table": key, "module": module, "className": cls, "otherMetadata": False})
-    # Tables defined on a MetaData that target_metadata does not include at all.
-    seen = set(id(md) for md in metadatas)
-    for name in imported:
-        mod = sys.modules.get(name)
-        for attr, value in list(getattr(mod, "__dict__", {}).items()):
-            md = getattr(value, "metadata", None) if isinstance(value, type) else None
-            if md is None or id(md) in seen or not hasattr(md, "tables") or getattr(value, "__module__", None) != name:
-                continue
-            table = getattr(value, "__table__", None)
-            if table is not None:
-                unregistered.append({"table": table.fullname, "module": name, "className": attr, "otherMetadata": True})
-    return {"packages": packages, "discovered": discovered, "imported": imported, "importErrors": import_errors, "unregistered": unregistered}
-
-
-def _definer(table, modules):
-    for name in modules:
-        mod = sys.modules.get(name)
-        for attr, value in list(getattr(mod, "__dict__", {}).items()):
-            if isinstance(value, type) and getattr(value, "__table__", None) is table and value.__module__ == name:
-                return name, attr
-            if value is table:
-                return name, attr
-    return None, None
+            registration = model_registration(captured["metadatas"], captured["tables_before"],
+                                              params.get("modelPackages") or [])
+        except Exception as e:  # the models-registered check's own failure, never drift's or the run's
+            registration = {"error": {"module": None, "message": "%s: %s" % (type(e).__name__, e),
+                                      "traceback": traceback.format_exc()}}
+    return {"hasMetadata": True, "items": items, "notes": notes, "registration": registration}

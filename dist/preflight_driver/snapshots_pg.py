@@ -1,0 +1,258 @@
+# PostgreSQL snapshots on the migration's own connection, kept current step by step: one full read of the catalog
+# queries TS sent, then only the roots (tables, types, functions...) that the step's DDL touched, as an event
+# trigger on the throwaway database records them. Promises: the same rows as a full read (a root is re-read whole,
+# with everything that depends on what changed); whatever the log cannot name (GRANT, schemas, extensions, a
+# database where we are not superuser) makes a full read; the migration's transaction is left as it was.
+
+import hashlib
+import json
+
+from .trace import dbapi_connection
+
+# Lives in a pg_-prefixed schema, which snapshots and SQLAlchemy's reflection both leave out; created with
+# allow_system_table_mods for the one transaction (PostgreSQL 12+, superuser: a cluster or container we own).
+# SECURITY DEFINER: a migration running as another role still logs; ENABLE ALWAYS: session_replication_role too.
+_INSTALL = r"""DO $preflight$ BEGIN
+  PERFORM set_config('allow_system_table_mods', 'on', true);
+  CREATE SCHEMA IF NOT EXISTS pg_preflight;
+  CREATE UNLOGGED TABLE IF NOT EXISTS pg_preflight.ddl_log (
+    id bigserial PRIMARY KEY, classid oid, objid oid, dropped boolean);
+  CREATE OR REPLACE FUNCTION pg_preflight.log_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog AS $f$ BEGIN
+      INSERT INTO pg_preflight.ddl_log (classid, objid, dropped)
+        SELECT classid, objid, false FROM pg_event_trigger_ddl_commands();
+    END $f$;
+  CREATE OR REPLACE FUNCTION pg_preflight.log_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog AS $f$ BEGIN
+      INSERT INTO pg_preflight.ddl_log (classid, objid, dropped)
+        SELECT classid, objid, true FROM pg_event_trigger_dropped_objects();
+    END $f$;
+  IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'preflight_ddl_end') THEN
+    CREATE EVENT TRIGGER preflight_ddl_end ON ddl_command_end EXECUTE PROCEDURE pg_preflight.log_ddl();
+    ALTER EVENT TRIGGER preflight_ddl_end ENABLE ALWAYS;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'preflight_sql_drop') THEN
+    CREATE EVENT TRIGGER preflight_sql_drop ON sql_drop EXECUTE PROCEDURE pg_preflight.log_drop();
+    ALTER EVENT TRIGGER preflight_sql_drop ENABLE ALWAYS;
+  END IF;
+  PERFORM set_config('allow_system_table_mods', 'off', true);
+EXCEPTION WHEN OTHERS THEN
+  NULL; -- no log: every snapshot is a full read
+END $preflight$"""
+
+_READY = ("SELECT (SELECT count(*) FROM pg_event_trigger WHERE evtname IN ('preflight_ddl_end', 'preflight_sql_drop') "
+          "AND evtenabled = 'A') = 2 AND to_regclass('pg_preflight.ddl_log') IS NOT NULL")
+
+# What changed since the last read (log rows after the watermark: only SELECTs, so a migration that made the
+# session read-only, as plain `SET default_transaction_read_only` does, changes nothing here): 'f' when only a full read will do, 'd' a dropped object,
+# 'r' the root of a created or altered object or of anything depending on it (pg_depend, three levels: a renamed
+# enum changes the text of every column using it or its array type; a renamed table, the views and foreign keys
+# naming it). Root 0: a schema or extension changed (full read); NULL: nothing a snapshot shows. 'w': the new
+# watermark.
+_DIRTY = """WITH RECURSIVE log AS (SELECT classid, objid, dropped FROM pg_preflight.ddl_log WHERE id > %d),
+closure(classid, objid, depth) AS (
+  SELECT DISTINCT classid, objid, 0 FROM log WHERE NOT dropped AND classid IS NOT NULL AND objid IS NOT NULL
+  UNION
+  SELECT d.classid, d.objid, c.depth + 1 FROM closure c
+  JOIN pg_depend d ON d.refclassid = c.classid AND d.refobjid = c.objid WHERE c.depth < 3)
+SELECT 'w', (SELECT max(id) FROM pg_preflight.ddl_log)::text
+UNION ALL SELECT 'f', NULL::text FROM log
+  WHERE classid IS NULL OR objid IS NULL OR classid IN ('pg_namespace'::regclass, 'pg_extension'::regclass)
+UNION ALL SELECT 'd', objid::text FROM log WHERE dropped
+UNION ALL SELECT DISTINCT 'r', CASE c.classid
+  WHEN 'pg_class'::regclass THEN (SELECT CASE WHEN r.relkind IN ('i', 'I')
+      THEN (SELECT x.indrelid FROM pg_index x WHERE x.indexrelid = r.oid)
+      WHEN r.relkind = 'c' THEN r.reltype WHEN r.relkind = 't' THEN NULL ELSE r.oid END
+    FROM pg_class r WHERE r.oid = c.objid)
+  WHEN 'pg_type'::regclass THEN (SELECT CASE
+      WHEN t.typrelid <> 0 THEN (SELECT CASE WHEN rc.relkind = 'c' THEN t.oid ELSE rc.oid END
+                                 FROM pg_class rc WHERE rc.oid = t.typrelid)
+      WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
+    FROM pg_type t WHERE t.oid = c.objid)
+  WHEN 'pg_constraint'::regclass THEN (SELECT CASE WHEN k.conrelid <> 0 THEN k.conrelid ELSE k.contypid END
+    FROM pg_constraint k WHERE k.oid = c.objid)
+  WHEN 'pg_attrdef'::regclass THEN (SELECT ad.adrelid FROM pg_attrdef ad WHERE ad.oid = c.objid)
+  WHEN 'pg_trigger'::regclass THEN (SELECT tg.tgrelid FROM pg_trigger tg WHERE tg.oid = c.objid)
+  WHEN 'pg_policy'::regclass THEN (SELECT po.polrelid FROM pg_policy po WHERE po.oid = c.objid)
+  WHEN 'pg_rewrite'::regclass THEN (SELECT rw.ev_class FROM pg_rewrite rw WHERE rw.oid = c.objid)
+  WHEN 'pg_proc'::regclass THEN c.objid
+  WHEN 'pg_namespace'::regclass THEN 0::oid
+  WHEN 'pg_extension'::regclass THEN 0::oid
+  END::text FROM closure c"""
+
+# Beyond this many roots a full read costs about the same, and is simpler to trust.
+_MAX_PARTIAL_ROOTS = 400
+_PRIVATE = ("_root", "_oid")
+
+
+def _quote(text):
+    return "'%s'" % text.replace("'", "''")
+
+
+class PgSnapshot(object):
+    """One moment's schema: the rows per root (shared, never mutated) and their digest."""
+
+    def __init__(self, roots, digest, kinds):
+        self.roots = roots
+        self.digest = digest
+        self.kinds = kinds
+
+    def texts(self):
+        """Each catalog query's rows as one JSON text, as TS's own snapshots read them (snapshotFromTexts)."""
+        per_kind = [[] for _ in range(self.kinds)]
+        for rows in self.roots.values():
+            for kind, text, _hash in rows:
+                per_kind[kind].append(text)
+        return ["[" + ",".join(sorted(texts)) + "]" for texts in per_kind]
+
+
+class PgSnapshots(object):
+    """The schema as the walk's connection sees it, updated after each step from the DDL log."""
+
+    def __init__(self, conn, spec, name):
+        self.conn = conn
+        self.queries = spec["queries"]
+        self.partial_queries = spec.get("partialQueries") or None
+        self.full_name = name
+        self.partial_name = name + "_p"
+        self.roots = {}  # root oid -> tuple of (kind, row text, row hash)
+        self.owner = {}  # oid of anything a row stands for -> its root
+        self.owned = {}  # root -> the oids it owns
+        self.total = 0
+        self.loaded = False
+        self.tracking = False
+        self.watermark = 0
+        self.stats = {"full": 0, "partial": 0, "roots": 0}
+
+    def _cursor(self):
+        return dbapi_connection(self.conn).cursor()
+
+    def start(self):
+        """Installs the DDL log when we may (superuser, PostgreSQL 12+) and empties it; the first take() reads
+        everything."""
+        cur = self._cursor()
+        try:
+            cur.execute("SELECT rolsuper AND current_setting('server_version_num')::int >= 120000 "
+                        "FROM pg_roles WHERE rolname = current_user")
+            row = cur.fetchone()
+            if self.partial_queries and row and row[0]:
+                cur.execute(_READY)
+                if not cur.fetchone()[0]:
+                    cur.execute(_INSTALL)
+                    cur.execute(_READY)
+                    if not cur.fetchone()[0]:
+                        return
+                cur.execute("SELECT coalesce(max(id), 0) FROM pg_preflight.ddl_log")
+                self.watermark = int(cur.fetchone()[0])
+                self.tracking = True
+        finally:
+            cur.close()
+
+    def take(self):
+        cur = self._cursor()
+        try:
+            # The statements are looked up each time rather than remembered: psycopg 3 runs DEALLOCATE ALL on its
+            # own (after a schema change invalidates its prepared queries), which drops ours too, and an EXECUTE of
+            # a missing statement would abort the migration's transaction.
+            cur.execute("SELECT current_setting('search_path'), "
+                        "EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = '%s'), "
+                        "EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = '%s')"
+                        % (self.full_name, self.partial_name))
+            saved, has_full, has_partial = cur.fetchone()
+            cur.execute("SELECT set_config('search_path', 'pg_catalog', false)")
+            try:
+                dirty = self._dirty(cur) if (self.tracking and self.loaded) else None
+                if dirty is None:
+                    self._full(cur, has_full)
+                elif dirty:
+                    self._partial(cur, has_partial, dirty)
+            finally:
+                cur.execute("SELECT set_config('search_path', %s, false)" % _quote(saved))
+        finally:
+            cur.close()
+        return PgSnapshot(dict(self.roots), "%040x" % self.total, len(self.queries))
+
+    def _dirty(self, cur):
+        """The roots to read again, or None for a full read."""
+        cur.execute(_READY)
+        if not cur.fetchone()[0]:
+            self.tracking = False  # dropped by a migration: from now on, full reads
+            return None
+        cur.execute(_DIRTY % self.watermark)
+        roots = set()
+        full = False
+        for what, oid in cur.fetchall():
+            if what == "f":
+                full = True
+            if oid is None:
+                continue
+            oid = int(oid)
+            if what == "w":
+                self.watermark = oid
+                continue
+            if what == "d":
+                root = self.owner.get(oid)
+                if root is not None:
+                    roots.add(root)
+            elif oid == 0:
+                full = True
+            else:
+                roots.add(oid)
+        if full or len(roots) > _MAX_PARTIAL_ROOTS:
+            return None
+        return roots
+
+    def _execute(self, cur, name, queries, prepared, params="", args=""):
+        if not prepared:
+            # One prepared statement for all the catalog queries: one round trip, planned once. No bound
+            # parameters (placeholders differ between DBAPIs): the roots travel as a literal.
+            columns = ", ".join("(%s) AS k%d" % (q, i) for i, q in enumerate(queries))
+            cur.execute("PREPARE %s%s AS SELECT %s" % (name, params, columns))
+        cur.execute("EXECUTE %s%s" % (name, args))
+        return list(cur.fetchone())
+
+    def _full(self, cur, prepared):
+        texts = self._execute(cur, self.full_name, self.queries, prepared)
+        self.roots, self.owner, self.owned, self.total = {}, {}, {}, 0
+        self._add(texts)
+        self.loaded = True
+        self.stats["full"] += 1
+
+    def _partial(self, cur, prepared, roots):
+        literal = "'{%s}'" % ",".join(str(r) for r in sorted(roots))
+        texts = self._execute(cur, self.partial_name, self.partial_queries, prepared, "(oid[])", "(%s)" % literal)
+        for root in roots:
+            self._drop(root)
+        self._add(texts)
+        self.stats["partial"] += 1
+        self.stats["roots"] += len(roots)
+
+    def _drop(self, root):
+        for _kind, _text, h in self.roots.pop(root, ()):
+            self.total = (self.total - h) % (1 << 160)
+        for oid in self.owned.pop(root, ()):
+            if self.owner.get(oid) == root:
+                del self.owner[oid]
+
+    def _add(self, texts):
+        grouped = {}
+        for kind, text in enumerate(texts):
+            for row in json.loads(text):
+                root = int(row["_root"])
+                own = row.get("_oid")
+                for k in _PRIVATE:
+                    row.pop(k, None)
+                body = json.dumps(row, sort_keys=True, separators=(",", ":"))
+                h = int(hashlib.sha1(("%d\x00%s" % (kind, body)).encode("utf-8")).hexdigest(), 16)
+                entry = grouped.setdefault(root, ([], set()))
+                entry[0].append((kind, body, h))
+                entry[1].add(root)
+                if own is not None:
+                    entry[1].add(int(own))
+        for root, (rows, oids) in grouped.items():
+            self.roots[root] = tuple(rows)
+            for _kind, _body, h in rows:
+                self.total = (self.total + h) % (1 << 160)
+            self.owned[root] = oids
+            for oid in oids:
+                self.owner[oid] = root
