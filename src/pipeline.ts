@@ -14,6 +14,7 @@ import { envValues, parseEnvEntry } from './database/env-values.ts';
 import { sqliteVersionNumber } from './database/sqlite.ts';
 import { chooseDriver, urlScheme, withDriver } from './database/url.ts';
 import { Driver, DriverDied, DriverError } from './driver/client.ts';
+import { contain } from './driver/containment.ts';
 import { diedAt, recordStepTimeout, serverEffectFindings } from './pipeline/run-outcomes.ts';
 import { StepTimedOut, StepWatch } from './pipeline/step-watch.ts';
 import type { InspectResult } from './driver/protocol.ts';
@@ -140,6 +141,8 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
           + `(or "sqlalchemy[asyncio]")`, { file: relative(config.projectDir, join(info.scriptLocation, 'env.py')) });
       }
       const url = withDriver(db.url, choice.driver);
+      // Off the network first (where the database allows it): configure may already run project code.
+      report.environment.containment = await contain(driver, db, log);
       const configured = await driver.call('configure', {
         url,
         envVars: config.envVars.map((e) => parseEnvEntry(e).name),

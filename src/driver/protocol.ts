@@ -273,6 +273,8 @@ export interface DriverMethods {
   /** Models vs the database at head through env.py (preflight_driver/drift.py), and model modules env.py never imports. */
   drift: { params: { registration: boolean; modelPackages: string[] }; result: DriftResult };
   'sqlite-snapshot': { params: { path: string }; result: SchemaSnapshot };
+  /** Leave the network: its own user and network namespace (preflight_driver/containment.py); says what is in force. */
+  contain: { params: { network: 'none' }; result: { network: 'none' | 'host'; reason: string } };
 }
 
 export type DriverMethod = keyof DriverMethods;
