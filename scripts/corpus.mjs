@@ -117,6 +117,14 @@ export function compare(report, exitCode, expected) {
     problems.push(`exit code ${exitCode}, expected ${expected.exitCode}`);
   }
   if (!report) return problems.length ? problems : ['no report written'];
+  if (expected.error) {
+    const said = report.error?.message ?? '';
+    if (!report.error) problems.push(`no run error in the report, expected one saying "${expected.error.subject}"`);
+    else if (!said.includes(expected.error.subject)) problems.push(`run error "${said.slice(0, 200)}", expected one saying "${expected.error.subject}"`);
+    if (expected.error.file && report.error && !(report.error.file ?? '').endsWith(expected.error.file)) {
+      problems.push(`run error names ${report.error.file ?? 'no file'}, expected ${expected.error.file}`);
+    }
+  }
   for (const [id, exp] of Object.entries(expected.checks ?? {})) {
     const check = report.checks.find((c) => c.id === id);
     if (!check) {

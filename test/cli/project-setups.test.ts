@@ -1,10 +1,12 @@
 // Projects set up the way teams set them up: settings read from the environment when a module is imported, and a
 // URL built from parts (POSTGRES_SERVER, POSTGRES_PORT, ...). Run through the real CLI, with documented options only.
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { check, runCli } from '../support/cli.ts';
 import { venvPython } from '../support/env.ts';
-import { migration, removeAll, SYNC_ENV, writeProject } from '../driver/temp-project.ts';
+import { migration, removeAll, SYNC_ENV, tempDir, writeProject } from '../driver/temp-project.ts';
 
 after(removeAll);
 
@@ -77,4 +79,17 @@ test('the full-stack template pattern on PostgreSQL: POSTGRES_SERVER/PORT/USER/P
   const password = /127\.0\.0\.1:\d+ \(password required\)/.exec(run.stderr);
   assert.ok(password, 'the cluster listens on TCP with a password for this setup');
   assert.doesNotMatch(run.stdout + run.stderr, /postgres:[A-Za-z0-9_-]{20,}@/, 'the password is never printed');
+});
+
+test('env.py shipped inside an installed package (site-packages) that raises: exit 2 naming that env.py, not an internal error', async () => {
+  const pkg = join(tempDir('preflight-sitepkg-'), 'lib', 'site-packages', 'vendorapp');
+  mkdirSync(join(pkg, 'migrations', 'versions'), { recursive: true });
+  writeFileSync(join(pkg, 'migrations', 'env.py'), 'from alembic import context\nraise RuntimeError("run me through vendorapp\'s own runner")\n');
+  writeFileSync(join(pkg, 'migrations', 'versions', 'a1.py'), migration('a1', null, ['pass'], ['pass']));
+  const dir = tempDir('preflight-sitepkg-project-');
+  writeFileSync(join(dir, 'alembic.ini'), `[alembic]\nscript_location = ${join(pkg, 'migrations')}\n`);
+  const run = await runCli(['check', dir, '--database', 'sqlite', '--python', venvPython(), '--format', 'json', '--checks', 'graph,upgrade']);
+  assert.equal(run.code, 2, run.stderr.slice(-1500));
+  assert.match(run.report!.error?.message ?? '', /run me through vendorapp's own runner/);
+  assert.match(run.report!.error?.file ?? '', /vendorapp\/migrations\/env\.py$/);
 });
