@@ -143,3 +143,20 @@ test('the throwaway database itself stays reachable every way: psycopg2, psycopg
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.match(run.stderr, /all allowed/);
 });
+
+test("SQLAlchemy's IAM-token recipe itself still works: a do_connect listener that only sets the password", async () => {
+  const dir = hostileProject(work, 'token-listener', '    pass');
+  const envPy = join(dir, 'migrations', 'env.py');
+  writeFileSync(envPy, readFileSync(envPy, 'utf8').replace('    with connectable.connect() as connection:', [
+    '    from sqlalchemy import event',
+    '',
+    '    @event.listens_for(connectable, "do_connect")',
+    '    def _token(dialect, conn_rec, cargs, cparams):',
+    '        cparams["password"] = "a-fresh-token"  # trust auth on the socket ignores it',
+    '',
+    '    with connectable.connect() as connection:',
+  ].join('\n')));
+  const run = await runCli(['check', dir, '--database', 'postgres-local', '--python', venvPython(), '--checks', 'upgrade',
+    '--format', 'json'], { dist: true });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+});
