@@ -183,8 +183,8 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
       completed = true;
     }
   }
-  // Planned but never reached (the walk stopped at a failed upgrade): not checked.
-  for (const r of revisions) if (!r.upgrade && r.stairway === 'checked') r.stairway = 'not-reached';
+  // Planned but never reached (the walk stopped at a failed upgrade): not checked, and not called irreversible either.
+  for (const r of revisions) if (!r.upgrade && (r.stairway === 'checked' || r.stairway === 'irreversible')) r.stairway = 'not-reached';
   // An empty project, or a failure on the very first revision, still has a starting point to compare with.
   if (opts.snapshots) initial ??= await db.snapshot();
   return { revisions, completed, initial, snapshots, head };
