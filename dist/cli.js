@@ -23,14 +23,14 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-AIYQBUJL.js";
+} from "./chunk-MKBNRGXU.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
-// ../../work/main/node_modules/commander/lib/error.js
+// node_modules/commander/lib/error.js
 var CommanderError = class extends Error {
   /**
    * Constructs the CommanderError class
@@ -59,7 +59,7 @@ var InvalidArgumentError = class extends CommanderError {
   }
 };
 
-// ../../work/main/node_modules/commander/lib/argument.js
+// node_modules/commander/lib/argument.js
 var Argument = class {
   /**
    * Initialize a new command argument with the given name and description.
@@ -180,7 +180,7 @@ function humanReadableArgName(arg) {
   return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
 }
 
-// ../../work/main/node_modules/commander/lib/command.js
+// node_modules/commander/lib/command.js
 import { EventEmitter } from "node:events";
 import childProcess from "node:child_process";
 import path from "node:path";
@@ -188,7 +188,7 @@ import fs from "node:fs";
 import process2 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters2 } from "node:util";
 
-// ../../work/main/node_modules/commander/lib/help.js
+// node_modules/commander/lib/help.js
 import { stripVTControlCharacters } from "node:util";
 var Help = class {
   constructor() {
@@ -780,7 +780,7 @@ ${itemIndentStr}`);
   }
 };
 
-// ../../work/main/node_modules/commander/lib/option.js
+// node_modules/commander/lib/option.js
 var Option = class {
   /**
    * Initialize a new `Option` with the given `flags` and `description`.
@@ -1086,7 +1086,7 @@ function splitOptionFlags(flags) {
   return { shortFlag, longFlag };
 }
 
-// ../../work/main/node_modules/commander/lib/suggestSimilar.js
+// node_modules/commander/lib/suggestSimilar.js
 var maxDistance = 3;
 function editDistance(a, b) {
   if (Math.abs(a.length - b.length) > maxDistance)
@@ -1161,7 +1161,7 @@ function suggestSimilar(word, candidates) {
   return "";
 }
 
-// ../../work/main/node_modules/commander/lib/command.js
+// node_modules/commander/lib/command.js
 var Command = class _Command extends EventEmitter {
   /**
    * Initialize a new `Command`.
@@ -3399,7 +3399,7 @@ function useColor() {
   return void 0;
 }
 
-// ../../work/main/node_modules/commander/index.js
+// node_modules/commander/index.js
 var program = new Command();
 
 // src/terminal-text.ts

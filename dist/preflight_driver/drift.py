@@ -174,7 +174,10 @@ def compare(config, params):
         captured["context"] = context
         revision_context.run_autogenerate(rev, context)
         # Still inside env.py's run, on its connection: what autogenerate does not compare at all.
-        captured["enum_items"] = compare_enum_labels(getattr(context, "connection", None), metadatas, context.opts)
+        try:
+            captured["enum_items"] = compare_enum_labels(getattr(context, "connection", None), metadatas, context.opts)
+        except Exception as e:  # an extra beside autogenerate: its failure must not cost the drift check
+            captured["enum_error"] = "%s: %s" % (type(e).__name__, e)
         return []
 
     with EnvironmentContext(config, script, fn=retrieve, as_sql=False,
@@ -228,6 +231,8 @@ def compare(config, params):
         notes.append("compare_type is off in env.py: column type changes are not compared.")
     if not compare_server_default:
         notes.append("compare_server_default is off in env.py: server defaults are not compared.")
+    if captured.get("enum_error"):
+        notes.append("Enum labels could not be compared: %s." % captured["enum_error"])
     if captured["dialect"] == "postgresql":
         notes.append("Not compared by autogenerate at all: sequences, unnamed CHECK/UNIQUE constraints' changes, and renames "
                      "(seen as drop + add); enum labels are compared here, beside autogenerate.")

@@ -105,6 +105,8 @@ def classify(exc, mode):
         return clean({"kind": "migration", "message": mask_text(db_message), "db": db, "traceback": tb_text,
                       "revision": rec.steps[-1]["revision"], "steps": public_steps(rec.steps)})
     env_loc = _location_in(exc, ("project", "version"))
+    # env.py can live outside the project (a package's migrations in site-packages): its own frames still count.
+    env_loc = env_loc or _env_py_location(exc)
     env_frames = None
     if env_loc or isinstance(exc, CommandError):
         file_ = line = None

@@ -12,6 +12,7 @@ import alembic
 import sqlalchemy
 
 from . import current, graph, offline, project, snapshots_sqlite, steps, walk
+from .containment import do_contain
 from .guard import install_guard
 from .protocol import STARTED, DriverFailure, clean, mask_text, read_line, send
 from .trace import install_hooks
@@ -28,6 +29,7 @@ METHODS = {
     "drift": steps.do_drift,
     "current": current.do_current,
     "sqlite-snapshot": snapshots_sqlite.do_sqlite_snapshot,
+    "contain": do_contain,
 }
 
 

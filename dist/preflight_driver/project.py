@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import url as sa_url
 
-from . import state
+from . import flask_app, state
 from .current import dispose_current_engine
 from .guard import ENV_REF, dialect_family
 from .positions import forget_file_kinds, rel
@@ -117,6 +117,8 @@ def do_inspect(params):
     ini = toml = None
     # Like Alembic's CLI: -c wins, then $ALEMBIC_CONFIG, then alembic.ini (+ pyproject.toml on 1.16+).
     given = params.get("configFile") or os.environ.get("ALEMBIC_CONFIG") or None
+    flask_param = params.get("flaskApp") or None
+    flask = None
     if given:
         path = given if os.path.isabs(given) else os.path.join(project_dir, given)
         if not os.path.isfile(path):
@@ -131,7 +133,15 @@ def do_inspect(params):
     else:
         candidate = os.path.join(project_dir, "alembic.ini")
         ini = candidate if os.path.isfile(candidate) else None
-    if toml is None and toml_supported and os.path.isfile(os.path.join(project_dir, "pyproject.toml")):
+        # Flask-Migrate's layout: `flask db init` writes migrations/alembic.ini next to its env.py.
+        flask_ini = os.path.join(project_dir, "migrations", "alembic.ini")
+        if ini is None and os.path.isfile(flask_ini) and (flask_param or flask_app.looks_like_flask_migrate(
+                flask_app.env_py_source(os.path.dirname(flask_ini)))):
+            ini = flask_ini
+    flask_layout = ini is not None and os.path.basename(os.path.dirname(ini)) == "migrations" and \
+        os.path.dirname(ini) != project_dir and flask_app.looks_like_flask_migrate(
+            flask_app.env_py_source(os.path.dirname(ini)))
+    if toml is None and toml_supported and not flask_layout and os.path.isfile(os.path.join(project_dir, "pyproject.toml")):
         toml = os.path.join(project_dir, "pyproject.toml")
     if ini is None and toml is None:
         raise failure("config", "no alembic.ini in %s%s" % (
@@ -146,6 +156,11 @@ def do_inspect(params):
         cfg = Config(**kwargs)
         if ini is not None:
             cfg.file_config  # parse now so that a broken file is reported as such
+            # Flask-Migrate's alembic.ini has no script_location: `flask db` sets it to the ini's directory.
+            ini_dir = os.path.dirname(os.path.abspath(ini))
+            if not flask_app.script_location_of(cfg) and (flask_param or flask_app.looks_like_flask_migrate(
+                    flask_app.env_py_source(ini_dir))):
+                flask = flask_app.adopt(cfg, ini_dir, project_dir, flask_param)
         script = ScriptDirectory.from_config(cfg)
     except CommandError as e:
         message = str(e)
@@ -171,6 +186,15 @@ def do_inspect(params):
         raise failure("config", "%s: script_location %s does not exist" % (config_name, script.dir),
                       file=config_name)
 
+    if flask is None and (flask_param or flask_app.looks_like_flask_migrate(env_source)):
+        flask = flask_app.adopt(cfg, os.path.abspath(str(script.dir)), project_dir, flask_param)
+    url_source = env_source
+    if flask is not None:
+        app_config = flask_app.config_source(flask)
+        flask.uri_env_vars = [n for n in ENV_REF.findall(app_config) if n not in flask.uri_env_vars]
+        url_source = env_source + "\n" + app_config
+    state.PROJECT.flask = flask
+
     state.PROJECT.cfg = cfg
     state.PROJECT.script = script
     state.PROJECT.config_file = ini
@@ -191,10 +215,11 @@ def do_inspect(params):
         "configFile": ini,
         "scriptLocation": state.PROJECT.script_location,
         "versionLocations": state.PROJECT.version_dirs,
-        "projectUrl": _project_url(cfg, section, env_source),
+        "projectUrl": _project_url(cfg, section, url_source),
         "asyncEnv": bool(_ASYNC_MARKERS.search(env_source)),
         "revisionEnvironment": state.PROJECT.revision_environment,
         "drivers": _installed_drivers(),
+        "flask": {"app": flask.app_path, "appRoot": flask.app_root} if flask else None,
     }
 
 
@@ -217,7 +242,11 @@ def do_configure(params):
     state.GUARD["target"] = target
     state.GUARD["tripped"] = None
     dispose_current_engine()
+    flask_name = None
+    if state.PROJECT.flask is not None:
+        # After the environment is set, as for any project code: the app factory reads it.
+        flask_name = flask_app.activate(state.PROJECT.flask, values)
     if state.PROJECT.revision_environment:
         # env.py may pick the versions by the database it is given (prefect does, per dialect): find them again.
         run_revision_environment()
-    return {"ok": True}
+    return {"ok": True, "flaskApp": flask_name} if flask_name else {"ok": True}

@@ -49,7 +49,7 @@ _READY = ("SELECT (SELECT count(*) FROM pg_event_trigger WHERE evtname IN ('pref
 # enum changes the text of every column using it or its array type; a renamed table, the views and foreign keys
 # naming it). Root 0: a schema or extension changed (full read); NULL: nothing a snapshot shows. 'w': the new
 # watermark.
-_DIRTY = """WITH RECURSIVE log AS (SELECT classid, objid, dropped FROM pg_preflight.ddl_log WHERE id > %d),
+_DIRTY = """WITH RECURSIVE log AS (SELECT classid, objid, dropped FROM pg_preflight.ddl_log WHERE id > %s),
 closure(classid, objid, depth) AS (
   SELECT DISTINCT classid, objid, 0 FROM log WHERE NOT dropped AND classid IS NOT NULL AND objid IS NOT NULL
   UNION
@@ -115,6 +115,7 @@ class PgSnapshots(object):
         self.partial_queries = spec.get("partialQueries") or None
         self.full_name = name
         self.partial_name = name + "_p"
+        self.dirty_name = name + "_d"
         self.roots = {}  # root oid -> tuple of (kind, row text, row hash)
         self.owner = {}  # oid of anything a row stands for -> its root
         self.owned = {}  # root -> the oids it owns
@@ -154,31 +155,37 @@ class PgSnapshots(object):
             # The statements are looked up each time rather than remembered: psycopg 3 runs DEALLOCATE ALL on its
             # own (after a schema change invalidates its prepared queries), which drops ours too, and an EXECUTE of
             # a missing statement would abort the migration's transaction.
-            cur.execute("SELECT current_setting('search_path'), "
-                        "EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = '%s'), "
-                        "EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = '%s')"
-                        % (self.full_name, self.partial_name))
-            saved, has_full, has_partial = cur.fetchone()
-            cur.execute("SELECT set_config('search_path', 'pg_catalog', false)")
+            cur.execute("SELECT current_setting('search_path'), current_setting('plan_cache_mode', true), "
+                        "ARRAY(SELECT name::text FROM pg_prepared_statements WHERE name IN ('%s', '%s', '%s'))"
+                        % (self.full_name, self.partial_name, self.dirty_name))
+            saved, plan_mode, prepared = cur.fetchone()
+            prepared = set(prepared)
+            # A generic plan, made once: PostgreSQL would otherwise plan the statement with its roots each time
+            # (custom plans), which costs ten times what running it does.
+            generic = ", set_config('plan_cache_mode', 'force_generic_plan', false)" if plan_mode else ""
+            cur.execute("SELECT set_config('search_path', 'pg_catalog', false)%s" % generic)
             try:
-                dirty = self._dirty(cur) if (self.tracking and self.loaded) else None
+                dirty = self._dirty(cur, self.dirty_name in prepared) if (self.tracking and self.loaded) else None
                 if dirty is None:
-                    self._full(cur, has_full)
+                    self._full(cur, self.full_name in prepared)
                 elif dirty:
-                    self._partial(cur, has_partial, dirty)
+                    self._partial(cur, self.partial_name in prepared, dirty)
             finally:
-                cur.execute("SELECT set_config('search_path', %s, false)" % _quote(saved))
+                restore = ", set_config('plan_cache_mode', %s, false)" % _quote(plan_mode) if plan_mode else ""
+                cur.execute("SELECT set_config('search_path', %s, false)%s" % (_quote(saved), restore))
         finally:
             cur.close()
         return PgSnapshot(dict(self.roots), "%040x" % self.total, len(self.queries))
 
-    def _dirty(self, cur):
+    def _dirty(self, cur, prepared):
         """The roots to read again, or None for a full read."""
         cur.execute(_READY)
         if not cur.fetchone()[0]:
             self.tracking = False  # dropped by a migration: from now on, full reads
             return None
-        cur.execute(_DIRTY % self.watermark)
+        if not prepared:
+            cur.execute("PREPARE %s(bigint) AS %s" % (self.dirty_name, _DIRTY % "$1"))
+        cur.execute("EXECUTE %s(%d)" % (self.dirty_name, self.watermark))
         roots = set()
         full = False
         for what, oid in cur.fetchall():
