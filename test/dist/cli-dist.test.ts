@@ -35,7 +35,7 @@ test('node dist/cli.js check fixtures/healthy, no options, with Docker answering
 for (const node of [process.execPath, NODE24]) {
   test(`dist/cli.js check --database postgres-docker --postgres-image <local image> on ${node === NODE24 ? 'Node 24' : process.version}: passes, no container left`, async (t) => {
     if (!built) return t.skip(notBuilt);
-    if (!existsSync(node)) return t.skip(`${node} is not installed (scripts/node24.sh installs it; bootstrap.sh runs it)`);
+    if (!existsSync(node)) return t.skip(`${node} is not installed (scripts/node24.sh installs it; scripts/test.sh runs it)`);
     const skip = await dockerSkipReason();
     if (skip) return t.skip(skip);
     let pid = 0;
