@@ -103,3 +103,41 @@ test('a session setting a migration SETs does not leak into the next step, as it
   });
   assert.deepEqual(await compare(dir, 'postgresql'), {}, 'plain alembic: every step runs');
 });
+
+test('a temporary table a data migration makes does not outlive its step, on either dialect', async () => {
+  for (const dialect of ['postgresql', 'sqlite'] as const) {
+    const dir = writeProject({
+      env: ENV_FROM_DATABASE_URL,
+      versions: {
+        'a1_create.py': migration('a1', null, ['op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))',
+          'op.execute("INSERT INTO t (id) VALUES (1)")'], ['op.drop_table("t")']),
+        'b2_backfill.py': migration('b2', 'a1', ['op.add_column("t", sa.Column("code", sa.Integer))',
+          'op.execute("CREATE TEMP TABLE tmp_map AS SELECT 1 AS id, 2 AS code")',
+          'op.execute("UPDATE t SET code = (SELECT code FROM tmp_map WHERE tmp_map.id = t.id)")'],
+        dialect === 'sqlite' ? ['with op.batch_alter_table("t") as b:', '    b.drop_column("code")'] : ['op.drop_column("t", "code")']),
+      },
+    });
+    assert.deepEqual(await compare(dir, dialect), {}, `plain alembic on ${dialect}: every step runs`);
+  }
+});
+
+test('SQLite: a PRAGMA a migration sets does not leak into the next step (foreign keys back on for the downgrade)', async () => {
+  const env = ENV_FROM_DATABASE_URL.replace('from alembic import context',
+    'from alembic import context\nfrom sqlalchemy import event\nfrom sqlalchemy.engine import Engine\n\n\n'
+    + '@event.listens_for(Engine, "connect")\ndef _fk_on(dbapi_connection, record):\n    dbapi_connection.execute("PRAGMA foreign_keys=ON")\n');
+  const dir = writeProject({
+    env,
+    versions: {
+      'h1_seed.py': migration('h1', null, [
+        'op.create_table("parent", sa.Column("id", sa.Integer, primary_key=True))',
+        'op.create_table("child", sa.Column("id", sa.Integer, primary_key=True), sa.Column("parent_id", sa.Integer, sa.ForeignKey("parent.id")))',
+        'op.execute("INSERT INTO parent (id) VALUES (1)")', 'op.execute("INSERT INTO child (id, parent_id) VALUES (1, 1)")'],
+      ['op.drop_table("child")', 'op.drop_table("parent")']),
+      'h2_flag.py': migration('h2', 'h1', ['op.execute("PRAGMA foreign_keys=OFF")',
+        'with op.batch_alter_table("parent") as b:', '    b.add_column(sa.Column("flag", sa.Boolean))'],
+      ['with op.batch_alter_table("parent") as b:', '    b.drop_column("flag")']),
+    },
+  });
+  // Plain `alembic downgrade h1` runs with foreign keys on: the batch copy's DROP TABLE parent fails.
+  assert.deepEqual(await compare(dir, 'sqlite'), { h2: ['down-failed'] });
+});
