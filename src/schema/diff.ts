@@ -1,7 +1,7 @@
 // Diffs two schema snapshots into an ordered list of readable changes.
 // Equal snapshots give an empty list; the order is the snapshot order (kind, then key), so output is stable.
 
-import { normalizeSqliteDefault, sqliteAffinity } from './sqlite-storage.ts';
+import { normalizeSqliteDefault, sameSqliteType } from './sqlite-storage.ts';
 import { kindRank, type PropValue, type SchemaObject, type SchemaObjectKind, type SchemaSnapshot } from './snapshot.ts';
 
 export interface PropChange {
@@ -40,7 +40,7 @@ export interface DiffOptions {
 
 function sameStored(kind: SchemaObjectKind, prop: string, a: PropValue | undefined, b: PropValue | undefined): boolean {
   if (kind !== 'column') return false;
-  if (prop === 'type' && typeof a === 'string' && typeof b === 'string') return sqliteAffinity(a) === sqliteAffinity(b);
+  if (prop === 'type' && typeof a === 'string' && typeof b === 'string') return sameSqliteType(a, b);
   if (prop === 'default' && (typeof a === 'string' || a === null) && (typeof b === 'string' || b === null)) {
     return normalizeSqliteDefault(a) === normalizeSqliteDefault(b);
   }

@@ -11,6 +11,29 @@ export function sqliteAffinity(declared: string): 'INTEGER' | 'TEXT' | 'BLOB' | 
   return 'NUMERIC';
 }
 
+/** Type names SQLAlchemy's SQLite dialect reflects as themselves (its ischema_names): batch mode keeps these. */
+const REFLECTED = new Set(['BIGINT', 'BLOB', 'BOOL', 'BOOLEAN', 'CHAR', 'DATE', 'DATE_CHAR', 'DATETIME', 'DATETIME_CHAR',
+  'DOUBLE', 'DOUBLE_PRECISION', 'DECIMAL', 'FLOAT', 'INT', 'INTEGER', 'JSON', 'NUMERIC', 'REAL', 'SMALLINT', 'TEXT',
+  'TIME', 'TIME_CHAR', 'TIMESTAMP', 'VARCHAR', 'NVARCHAR', 'NCHAR']);
+
+function baseName(declared: string): string {
+  return declared.trim().toUpperCase().replace(/\s*\(.*$/, '').replace(/\s+/g, '_');
+}
+
+/**
+ * Whether two declared column types are the same column as far as a batch-mode copy goes: the same text, or the
+ * rewrite batch mode makes when SQLAlchemy cannot reflect a type (`UUID` comes back `NUMERIC`), or TIMESTAMP and
+ * DATETIME, which it reflects as each other. A real change (DATETIME → DATE, VARCHAR(50) → VARCHAR(255)) is not.
+ */
+export function sameSqliteType(a: string, b: string): boolean {
+  const norm = (t: string) => t.trim().toUpperCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/g, '(').replace(/\s*\)/g, ')').replace(/\s*,\s*/g, ',');
+  if (norm(a) === norm(b)) return true;
+  if (sqliteAffinity(a) !== sqliteAffinity(b)) return false;
+  const [x, y] = [baseName(a), baseName(b)];
+  if (!REFLECTED.has(x) || !REFLECTED.has(y)) return true;
+  return (x === 'TIMESTAMP' && y === 'DATETIME') || (x === 'DATETIME' && y === 'TIMESTAMP');
+}
+
 /** Whether `open` at index 0 closes at the very end: `(a) + (b)` is not wrapped, `((a) + (b))` is. */
 function wrapped(text: string): boolean {
   if (!text.startsWith('(') || !text.endsWith(')')) return false;

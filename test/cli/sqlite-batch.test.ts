@@ -63,3 +63,18 @@ test('a batch downgrade that forgets the column is still caught', async () => {
   assert.ok(f?.details?.some((d) => /\+ column .*items\.flag/.test(d)), JSON.stringify(check(run.report!, 'stairway').findings));
   assert.ok(!f!.details!.some((d) => /token|qty/.test(d)), f!.details!.join('\n'));
 });
+
+test('a type change the downgrade does not undo (DateTime → Date, String(50) → String(255)) is still a leftover', async () => {
+  const dir = writeProject({
+    versions: {
+      'a1_create.py': migration('a1', null, ['op.create_table("items", sa.Column("id", sa.Integer, primary_key=True), sa.Column("created", sa.DateTime), sa.Column("name", sa.String(50)))'],
+        ['op.drop_table("items")']),
+      'b2_types.py': migration('b2', 'a1', ['with op.batch_alter_table("items") as batch_op:',
+        '    batch_op.alter_column("created", type_=sa.Date)', '    batch_op.alter_column("name", type_=sa.String(255))'], []),
+    },
+  });
+  const run = await runCli(['check', dir, '--database', 'sqlite', '--python', venvPython(), '--format', 'json', '--checks', 'graph,upgrade,stairway']);
+  const f = check(run.report!, 'stairway').findings.find((x) => x.code === 'stairway/downgrade-leaves-trace' && x.revision === 'b2');
+  assert.ok(f?.details?.some((d) => /items\.created.*DATETIME.*DATE/i.test(d)), JSON.stringify(check(run.report!, 'stairway').findings, null, 1));
+  assert.ok(f!.details!.some((d) => /items\.name.*VARCHAR\(50\).*VARCHAR\(255\)/i.test(d)));
+});

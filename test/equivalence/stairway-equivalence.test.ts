@@ -141,3 +141,16 @@ test('SQLite: a PRAGMA a migration sets does not leak into the next step (foreig
   // Plain `alembic downgrade h1` runs with foreign keys on: the batch copy's DROP TABLE parent fails.
   assert.deepEqual(await compare(dir, 'sqlite'), { h2: ['down-failed'] });
 });
+
+test('PostgreSQL: a column grant or statistics target the downgrade leaves is a leftover, as pg_dump shows it', async () => {
+  const dir = writeProject({
+    env: ENV_FROM_DATABASE_URL,
+    versions: {
+      'a1_create.py': migration('a1', null, ['op.create_table("t", sa.Column("a", sa.Integer, primary_key=True), sa.Column("b", sa.Text))',
+        'op.execute("DO $$ BEGIN CREATE ROLE preflight_rdr; EXCEPTION WHEN duplicate_object THEN NULL; END $$")'], ['op.drop_table("t")']),
+      'b2_grant.py': migration('b2', 'a1', ['op.execute("GRANT SELECT (b) ON t TO preflight_rdr")'], []),
+      'c3_stats.py': migration('c3', 'b2', ['op.execute("ALTER TABLE t ALTER COLUMN b SET STATISTICS 500")'], []),
+    },
+  });
+  assert.deepEqual(await compare(dir, 'postgresql'), { b2: ['leftover'], c3: ['leftover'] });
+});

@@ -1,8 +1,8 @@
 // Table columns: type, nullability, default, identity, generated expression, collation and storage when they
-// differ from the type's, comment. Position is left out: PostgreSQL cannot put a re-added column back in place,
+// differ from the type's, column grants, a statistics target, comment. Position is left out: PostgreSQL cannot put a re-added column back in place,
 // so a downgrade that restores a dropped column would otherwise never round-trip.
 import type { CatalogQuery } from './catalog-query.ts';
-import { bool, props, str } from './catalog-query.ts';
+import { sortedList, bool, props, str } from './catalog-query.ts';
 
 const IDENTITY: Record<string, string> = { a: 'always', d: 'by default' };
 const GENERATED: Record<string, string> = { s: 'stored', v: 'virtual' };
@@ -19,6 +19,8 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
   pg_get_expr(ad.adbin, ad.adrelid) AS expression, ${generated} AS generated, a.attidentity AS identity,
   CASE WHEN a.attcollation <> t.typcollation THEN ${ctx.collation('a.attcollation')} END AS collation,
   CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage,
+  CASE WHEN a.attacl IS NULL THEN NULL ELSE a.attacl::text[] END AS acl,
+  CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END AS statistics,
   ${ctx.comment('pg_class', 'c.oid', 'a.attnum')} AS comment, ${ctx.tracked('c.oid')}
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
@@ -43,6 +45,8 @@ ORDER BY 1, 2, 3`;
           collation: str(r.collation),
           storage: r.storage ? (STORAGE[String(r.storage)] ?? String(r.storage)) : null,
           comment: str(r.comment),
+          grants: r.acl ? sortedList(r.acl) : null,
+          statistics: r.statistics === null || r.statistics === undefined ? null : Number(r.statistics),
         }),
       };
     }),
