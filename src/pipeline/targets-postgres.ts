@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 
 const DEPENDENCY_FILES = /^(requirements[\w.-]*\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile|environment\.ya?ml)$/;
-const SETTINGS_FILES = /^(settings|config|conf|database|db)\.py$|^\.env(\.[\w-]+)?$/;
+const SETTINGS_FILES = /^(settings|config|conf|database|db)\.py$|^\.env(\.(?!example|sample|template|dist)[\w-]+)?$/;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '.tox', '__pycache__', 'site-packages', '.mypy_cache']);
 const POSTGRES = /\bpostgres(?:ql)?(?:\+\w+)?:\/\/|\b(psycopg2(?:-binary)?|psycopg(?:\[[\w,]+\])?|asyncpg|pg8000)\b/i;
 const MAX_FILE = 256 * 1024;
@@ -44,7 +44,9 @@ export function postgresEvidence(projectDir: string, envPy: string | null, iniFi
     } catch {
       continue;
     }
-    if (basename(file) === 'alembic.ini') text = text.split('\n').filter((l) => !/^\s*[#;]/.test(l)).join('\n');
+    // Comment lines say nothing about where the project deploys (`# pip install psycopg2 for prod`).
+    const comment = basename(file) === 'alembic.ini' ? /^\s*[#;]/ : /^\s*#/;
+    text = text.split('\n').filter((l) => !comment.test(l)).join('\n');
     const m = POSTGRES.exec(text);
     if (m) return `${relative(projectDir, file) || file} names ${m[0].replace(/:\/\/$/, '')}`;
   }

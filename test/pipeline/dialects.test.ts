@@ -48,3 +48,13 @@ test('postgresEvidence: dependency files, env.py and settings name PostgreSQL; c
   writeFileSync(join(dir, 'requirements.txt'), 'alembic\npsycopg2-binary==2.9\n');
   assert.match(postgresEvidence(dir, null, null) ?? '', /names psycopg2-binary|names postgresql/);
 });
+
+test('postgresEvidence: comment lines and example env files do not count', () => {
+  const dir = tempDir('preflight-evidence-comments-');
+  writeFileSync(join(dir, 'settings.py'), '# pip install psycopg2 for production\nDATABASE_URL = "sqlite:///app.db"\n');
+  writeFileSync(join(dir, '.env.example'), 'DATABASE_URL=postgresql://user:pass@db/app\n');
+  writeFileSync(join(dir, 'requirements.txt'), 'alembic\n# psycopg2-binary  (only on the server)\n');
+  assert.equal(postgresEvidence(dir, null, null), null);
+  writeFileSync(join(dir, '.env'), 'DATABASE_URL=postgresql://user:pass@db/app\n');
+  assert.match(postgresEvidence(dir, null, null) ?? '', /^\.env names postgresql/);
+});
