@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-MKBNRGXU.js";
+} from "./chunk-XZIABFOG.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts

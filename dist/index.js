@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-MKBNRGXU.js";
+} from "./chunk-XZIABFOG.js";
 import {
   __commonJS,
   __require,
