@@ -17,6 +17,21 @@ export function upgradeResult(walk: WalkResult, byId: Map<string, RevisionRecord
     }
   }
   const notReached = walk.revisions.length - applied - findings.length;
+  const failedSomewhere = findings.length > 0 || walk.revisions.some((r) => r.downgradeError || r.reupgradeError);
+  if (notReached > 0 && !failedSomewhere) {
+    // Nothing failed, yet revisions were never applied: env.py ran without running the migrations (its online
+    // branch skipped, run_migrations() never called). Plain `alembic upgrade head` would apply nothing either.
+    const first = walk.revisions.find((r) => !r.upgrade)!;
+    findings.push({
+      code: 'upgrade/not-applied',
+      severity: 'error',
+      message: `env.py ran but applied ${applied === 0 ? 'no revision' : `only ${applied} of ${walk.revisions.length} revisions`}: ${notReached === 1 ? 'revision' : `${notReached} revisions, from`} ${first.revision} ${notReached === 1 ? 'was' : 'on, were'} never applied, and nothing failed`,
+      revision: first.revision,
+      file: byId.get(first.revision)?.file,
+      hint: 'In online mode env.py must call context.configure(connection=...) and context.run_migrations() inside context.begin_transaction(), as Alembic\'s templates do; check the condition that chooses the online branch.',
+    });
+    return { id: 'upgrade', status: 'failed', reason: undefined, durationMs, findings };
+  }
   return {
     id: 'upgrade',
     status: findings.length ? 'failed' : 'passed',

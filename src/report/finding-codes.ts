@@ -21,6 +21,7 @@ const CHECK_CODES: Record<string, [string, string]> = {
   'graph/cycle': ['The revision graph has a cycle.', 'A revision is its own ancestor: Alembic cannot order the migrations.'],
   'graph/multiple-heads': ['The migrations have more than one head.', 'Two branches were created on the same parent; `alembic upgrade head` refuses to run until they are merged.'],
   'graph/multiple-bases': ['The migrations have more than one base.', 'More than one migration has down_revision = None without branch labels.'],
+  'upgrade/not-applied': ['env.py ran but applied no revision (or not all), and nothing failed.', 'Its online branch does not run the migrations (a condition that skips it, run_migrations() never called): `alembic upgrade head` would apply nothing either.'],
   'upgrade/failed': ['A migration fails to upgrade on an empty database.', 'The upgrade raised: the deploy would stop at this revision.'],
   'database/refused-connection': ['env.py or a migration tried to connect to another database.', 'alembic-preflight only lets env.py reach the throwaway database it created; the connection was refused before it was made.'],
   'stairway/downgrade-leaves-trace': ['A downgrade does not undo its upgrade.', 'After upgrade and downgrade the schema differs from before the upgrade: objects are left behind or missing.'],

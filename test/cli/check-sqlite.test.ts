@@ -155,3 +155,18 @@ test('stairway findings can be ignored with a reason on the def downgrade line, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an env.py that never runs the migrations is a failed upgrade, not a pass (plain alembic applies nothing either)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-emptyenv-'));
+  try {
+    cpSync(fixture('irreversible'), dir, { recursive: true });
+    writeFileSync(join(dir, 'migrations', 'env.py'), 'from alembic import context  # online branch forgotten\n');
+    const run = await runCli(['check', dir, '--database', 'sqlite', '--python', venvPython(), '--format', 'json', '--checks', 'graph,upgrade,stairway']);
+    assert.equal(run.code, 1, run.stderr.slice(-1500));
+    const f = check(run.report!, 'upgrade').findings[0];
+    assert.equal(f?.code, 'upgrade/not-applied');
+    assert.match(f!.message, /applied no revision/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

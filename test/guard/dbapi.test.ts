@@ -160,3 +160,24 @@ test("SQLAlchemy's IAM-token recipe itself still works: a do_connect listener th
     '--format', 'json'], { dist: true });
   assert.equal(run.code, 0, run.stdout + run.stderr);
 });
+
+test('a psycopg2 connection_factory that builds its own connection elsewhere is refused (the dsn it is handed proves nothing)', async () => {
+  const body = [
+    '    class Elsewhere(psycopg2.extensions.connection):',
+    '        def __init__(self, dsn, *args, **kwargs):',
+    `            super().__init__("host=127.0.0.1 port=${precious.port} dbname=precious user=postgres", *args, **kwargs)`,
+    '    engine = sa.create_engine(os.environ["DATABASE_URL"], connect_args={"connection_factory": Elsewhere})',
+    '    conn = engine.raw_connection()',
+    `    conn.cursor().execute("INSERT INTO treasure VALUES ('stolen')")  # never reached`,
+  ].join('\n');
+  const dir = hostileProject(work, 'connection-factory', body, 'import psycopg2, psycopg2.extensions');
+  const { error } = await refusedRun(dir, venvPython());
+  assert.match(error.message, /connection_factory/);
+  // A factory that leaves construction to psycopg2 (DictConnection) still connects to the throwaway database.
+  const ok = hostileProject(work, 'connection-factory-ok', [
+    '    engine = sa.create_engine(os.environ["DATABASE_URL"], connect_args={"connection_factory": psycopg2.extras.DictConnection})',
+    '    engine.raw_connection().close()',
+  ].join('\n'), 'import psycopg2, psycopg2.extras');
+  const run = await runCli(['check', ok, '--database', 'postgres-local', '--python', venvPython(), '--checks', 'upgrade', '--format', 'json'], { dist: true });
+  assert.equal(run.code, 0, `${run.report?.error?.message ?? ''}\n${run.stderr.slice(-1500)}`);
+});
