@@ -77,6 +77,8 @@ for (const [which, python] of pythons) {
       '    conn = psycopg2.connect(host=@SOCKET@, port=@PORT@, dbname="precious", user="postgres")', false],
     ["libpq's PGHOST/PGPORT/PGDATABASE fallbacks", 'import psycopg2',
       '    os.environ.update(PGHOST=@SOCKET@, PGPORT="@PORT@", PGDATABASE="precious", PGUSER="postgres")\n    conn = psycopg2.connect("")', false],
+    ['a service file whose section header libpq and a loose reader read differently', 'import psycopg2, tempfile',
+      '    path = tempfile.mktemp()\n    open(path, "w").write("[evil]x\\nhost=127.0.0.1\\nport=@PORT@\\ndbname=precious\\nuser=postgres\\n[evil]\\nhost=/nowhere\\n")\n    os.environ["PGSERVICEFILE"] = path\n    conn = psycopg2.connect("service=evil")', false],
     ['a postgresql:// URI handed to psycopg2', 'import psycopg2',
       '    conn = psycopg2.connect("postgresql://postgres@127.0.0.1:@PORT@/precious")', false],
     ['psycopg (3) connect', 'import psycopg',
