@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-XZIABFOG.js";
+} from "./chunk-GXCQLNKF.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts

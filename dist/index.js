@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-XZIABFOG.js";
+} from "./chunk-GXCQLNKF.js";
 import {
   __commonJS,
   __require,

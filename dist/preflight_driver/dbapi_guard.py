@@ -155,9 +155,30 @@ def _patch_psycopg2(module):
             opts = None  # libpq refuses it too, before connecting
         if opts is not None:
             _check_libpq("psycopg2.connect", opts, sys._getframe(1))
+        factory = kwargs.get("connection_factory") or (args[0] if args else None)
+        if factory is not None and not _plain_connection_class(factory, extensions.connection):
+            # The factory is handed the dsn and may connect anywhere (its own __init__ or __new__): not checkable.
+            _refuse_call(_describe_factory(factory), "psycopg2.connect(connection_factory=...)", sys._getframe(1),
+                         "a connection_factory that constructs its own connection cannot be checked")
         return original(dsn, *args, **kwargs)
 
     module._connect = _marked(_connect)
+
+
+def _plain_connection_class(factory, base):
+    """A subclass of psycopg2's connection that leaves construction to it (RealDictConnection, LoggingConnection)."""
+    if not isinstance(factory, type) or not issubclass(factory, base):
+        return False
+    for klass in factory.__mro__:
+        if klass is base:
+            return True
+        if "__init__" in vars(klass) or "__new__" in vars(klass):
+            return False
+    return True
+
+
+def _describe_factory(factory):
+    return "%s.%s" % (getattr(factory, "__module__", "?"), getattr(factory, "__qualname__", repr(factory)))
 
 
 def _patch_psycopg_generators(module):

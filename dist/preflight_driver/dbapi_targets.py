@@ -156,12 +156,14 @@ def _service_values(service):
             if line.startswith("["):
                 if values is not None:
                     break
-                if line.rstrip("]")[1:].strip() == service:
+                # libpq's own test (parseServiceFile): the name right after '[' and a ']' right after the name;
+                # whatever follows is ignored, and blanks inside the brackets are part of the name.
+                if line[1:1 + len(service)] == service and line[1 + len(service):2 + len(service)] == "]":
                     values = {}
                 continue
             if values is not None and "=" in line:
                 k, v = line.split("=", 1)
-                values.setdefault(k.strip(), v.strip())
+                values.setdefault(k, v)
         if values is not None:
             return values
     return None
