@@ -66,14 +66,18 @@ def _sqlite_path(database):
     return os.path.realpath(os.path.abspath(path))
 
 
+def query_value(url, name):
+    """One query parameter of a SQLAlchemy URL (the first, when it is given more than once), or None."""
+    v = dict(url.query or {}).get(name)
+    return v[0] if isinstance(v, (list, tuple)) and v else v
+
+
 def url_identity(url):
     """What makes a URL's database *that* database: family, host, port, name (for SQLite: the real file path)."""
     family = dialect_family(url.drivername)
-    query = dict(url.query or {})
 
     def q(key):
-        v = query.get(key)
-        return v[0] if isinstance(v, (list, tuple)) and v else v
+        return query_value(url, key)
 
     if family == "sqlite":
         return (family, _sqlite_path(url.database))

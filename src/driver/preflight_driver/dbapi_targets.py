@@ -54,13 +54,11 @@ def throwaway_target():
     found = _target_cache.get(key)
     if found is not None:
         return found
-    from .guard import dialect_family
+    from .guard import dialect_family, query_value
     family = dialect_family(url.drivername)
-    query = dict(url.query or {})
 
     def q(name):
-        v = query.get(name)
-        return v[0] if isinstance(v, (list, tuple)) and v else v
+        return query_value(url, name)
 
     if family == "sqlite":
         found = ("sqlite", sqlite_file(url.database or "", False))
