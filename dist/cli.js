@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-GXCQLNKF.js";
+} from "./chunk-ZQPQH3PX.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts

@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-GXCQLNKF.js";
+} from "./chunk-ZQPQH3PX.js";
 import {
   __commonJS,
   __require,

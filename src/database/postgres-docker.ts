@@ -5,8 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer, isIP } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type pg from 'pg';
 import { UserError } from '../errors.ts';
 import { registerDisposable } from './cleanup.ts';
 import { engineAddress, ownLabels, reapStaleContainers, removeContainerSync } from './docker-containers.ts';
@@ -76,9 +78,41 @@ export async function dockerAvailable(): Promise<boolean> {
   return socket ? pingSocket(socket) : false;
 }
 
-/** Publish on loopback only when the engine is on this machine: a remote engine's loopback is not ours. */
-function engineIsLocal(host: string): boolean {
+/**
+ * Publish on loopback only when the engine shares our network: a remote engine's loopback is not ours. Inside a
+ * container (/.dockerenv) testcontainers names a local engine by its bridge gateway (172.17.0.1). When that address
+ * is our own (we can bind it, whether or not docker0 is up), dockerd runs in our network namespace (a CI machine or
+ * job container that started its own engine) and 127.0.0.1 reaches what it publishes there. When it is not (a
+ * sibling container talking to the host's socket), the gateway is the way in, and the port is published where the
+ * gateway reaches it.
+ */
+function engineIsLoopbackName(host: string): boolean {
   return host === 'localhost' || host === '127.0.0.1' || host === '::1';
+}
+
+export async function engineIsLocal(host: string): Promise<boolean> {
+  if (engineIsLoopbackName(host)) return true;
+  if (isIP(host) === 0) return false;
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(0, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The first connection, retried while a just-published port still refuses (docker-proxy racing the log line). */
+async function connectWhenReady(config: ConnectionTarget, database: string, timeoutMs = 15_000): Promise<pg.Client> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await connectClient(config(database));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const transient = code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03';
+      if (!transient || performance.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 function errorMessage(error: unknown): string {
@@ -106,7 +140,7 @@ export async function provisionPostgresDocker(spec: ProvisionSpec): Promise<Thro
 
   const address = engineAddress(client);
   const host = client.info.containerRuntime.host;
-  const loopback = engineIsLocal(host);
+  const loopback = await engineIsLocal(host);
   const password = randomBytes(18).toString('base64url');
   const command = ['postgres'];
   for (const setting of THROWAWAY_SETTINGS) command.push('-c', setting);
@@ -159,10 +193,14 @@ export async function provisionPostgresDocker(spec: ProvisionSpec): Promise<Thro
       .withLabels(ownLabels())
       .withExposedPorts(5432)
       // The entrypoint starts a temporary server to run init scripts, then the real one: wait for the second.
-      .withWaitStrategy(tc.Wait.forAll([
-        tc.Wait.forLogMessage(/database system is ready to accept connections/, 2),
-        tc.Wait.forListeningPorts(),
-      ]))
+      // testcontainers checks the published port at its own idea of the host: when that is the bridge gateway but
+      // we publish on loopback, it would wait forever, so the first connection (retried) is the port check.
+      .withWaitStrategy(loopback && !engineIsLoopbackName(host)
+        ? tc.Wait.forLogMessage(/database system is ready to accept connections/, 2)
+        : tc.Wait.forAll([
+          tc.Wait.forLogMessage(/database system is ready to accept connections/, 2),
+          tc.Wait.forListeningPorts(),
+        ]))
       .withStartupTimeout(120_000);
     container = await (loopback ? definition.bindToLoopback() : definition).start();
   } catch (error) {
@@ -177,7 +215,7 @@ export async function provisionPostgresDocker(spec: ProvisionSpec): Promise<Thro
     const dbHost = loopback ? '127.0.0.1' : container.getHost();
     const port = container.getMappedPort(5432);
     const target: ConnectionTarget = (database) => ({ host: dbHost, port, user: 'postgres', password, database });
-    const admin = await connectClient(target('postgres'));
+    const admin = await connectWhenReady(target, 'postgres');
     working = await WorkingDatabase.create(admin, target, WORKING_DATABASE, {
       excludeTables: [spec.versionTable ?? 'alembic_version'],
       fileCopy: true,

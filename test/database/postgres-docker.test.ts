@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { LABEL_HOST, LABEL_PID, LABEL_RUN } from '../../src/database/docker-containers.ts';
-import { dockerAvailable, dockerImage, provisionPostgresDocker } from '../../src/database/postgres-docker.ts';
+import { dockerAvailable, dockerImage, engineIsLocal, provisionPostgresDocker } from '../../src/database/postgres-docker.ts';
 import { runCli } from '../support/cli.ts';
 import { fixture, venvPython } from '../support/env.ts';
 import {
@@ -30,6 +30,22 @@ test('dockerAvailable is false for a dead DOCKER_HOST socket', async () => {
     if (saved === undefined) delete process.env.DOCKER_HOST;
     else process.env.DOCKER_HOST = saved;
   }
+});
+
+test('engineIsLocal: loopback names and our own addresses (a bridge gateway on this machine, even down) are local; others are not', async () => {
+  for (const host of ['localhost', '127.0.0.1', '::1']) assert.equal(await engineIsLocal(host), true, host);
+  // TEST-NET-1 (RFC 5737) is never assigned here: an engine behind it is another machine's (or the host of a
+  // sibling container), where our 127.0.0.1 reaches nothing.
+  assert.equal(await engineIsLocal('192.0.2.77'), false);
+  assert.equal(await engineIsLocal('docker.example'), false);
+  const { execFileSync } = await import('node:child_process');
+  let gateway = '';
+  try {
+    gateway = execFileSync('ip', ['-4', '-o', 'addr', 'show', 'docker0'], { encoding: 'utf8' }).split(/\s+/)[3]?.split('/')[0] ?? '';
+  } catch {
+    // no docker0 (no engine installed): the loopback and foreign cases above still ran
+  }
+  if (gateway) assert.equal(await engineIsLocal(gateway), true, `docker0 ${gateway} is ours`);
 });
 
 test('dockerImage: postgres:17-alpine unless a version or an image is asked for', () => {
