@@ -13,6 +13,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
+from sqlalchemy.engine import Connection
 
 from models import metadata
 
@@ -30,14 +31,17 @@ def run_migrations_offline():
 
 
 def run_migrations_online():
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata)
+    # pytest-alembic puts its Engine here (its docs' env.py: "connectable = config.attributes.get('connection')"),
+    # or, in its experimental tests, a wrapper around its Connection; a caller may put a Connection.
+    connectable = config.attributes.get("connection")
+    if isinstance(connectable, Connection):
+        context.configure(connection=connectable, target_metadata=target_metadata)
         with context.begin_transaction():
             context.run_migrations()
         return
-    connectable = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
-                                     poolclass=pool.NullPool)
+    if connectable is None:
+        connectable = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
+                                         poolclass=pool.NullPool)
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():

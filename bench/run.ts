@@ -93,14 +93,33 @@ async function sequence(runs: (() => Promise<Run>)[]): Promise<Run> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const PYTEST_FILES = {
+  // pytest-alembic expects every test to start on an empty database (its docs use one per test): a new
+  // PostgreSQL database or SQLite file per test, as its users set it up, so that all its tests pass.
   'conftest.py': `import os
+import uuid
+
 import pytest
 import sqlalchemy as sa
 
 
 @pytest.fixture
-def alembic_engine():
-    return sa.create_engine(os.environ["DATABASE_URL"])
+def alembic_engine(tmp_path):
+    url = sa.engine.make_url(os.environ["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        yield sa.create_engine(url.set(database=str(tmp_path / "test.db")))
+        return
+    name = "pytest_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text("CREATE DATABASE " + name))
+    engine = sa.create_engine(url.set(database=name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as c:
+            c.execute(sa.text("DROP DATABASE " + name))
+        admin.dispose()
 `,
   'test_migrations.py': `from pytest_alembic.tests import (  # noqa: F401
     test_model_definitions_match_ddl,
