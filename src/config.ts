@@ -14,7 +14,9 @@ import type { DatabaseChoice } from './database/select.ts';
 export type { DatabaseChoice };
 
 /** Checks that `check` runs by default, in the order they run. */
-export const CHECK_ORDER: CheckId[] = ['graph', 'upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint'];
+export const CHECK_ORDER: CheckId[] = ['graph', 'upgrade', 'roundtrip', 'stairway', 'data', 'drift', 'models-registered', 'lint'];
+/** Checks that `check` runs when none are named. */
+export const DEFAULT_CHECKS: CheckId[] = CHECK_ORDER.filter((c) => c !== 'data');
 
 export interface DriftConfig {
   /** Table name patterns (glob: `*` and `?`, optionally schema-qualified) ignored by drift and live-drift. */
@@ -225,7 +227,7 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
   const [database, ...moreDatabases] = parseDatabases(databaseRaw, raw.database ? 'database' : `${file} database`);
 
   const checksRaw = list(raw.checks) ?? stringList(t.checks, 'checks', file);
-  const defaultChecks = mode === 'drift' ? ['live-drift'] : CHECK_ORDER;
+  const defaultChecks = mode === 'drift' ? ['live-drift'] : DEFAULT_CHECKS;
   const checks = parseChecks(checksRaw ?? defaultChecks, raw.checks ? 'checks' : file, mode);
 
   const failOn = oneOf(raw.failOn ?? stringValue(t['fail-on'], 'fail-on', file) ?? 'error', SEVERITIES, 'fail-on', 'fail-on');

@@ -120,7 +120,7 @@ export async function runPipeline(config: Config, hooks: PipelineHooks = {}): Pr
     report.environment.alembic = info.alembic;
     report.environment.sqlalchemy = info.sqlalchemy;
 
-    const dbChecks: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint', 'live-drift'];
+    const dbChecks: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'data', 'drift', 'models-registered', 'lint', 'live-drift'];
 
     const openDatabase = async (dialect: 'postgresql' | 'sqlite' | null): Promise<ThrowawayDatabase> => {
       const db = await (early ?? provision(dialect));

@@ -8,7 +8,7 @@
 import type { ThrowawayDatabase } from '../database/provider.ts';
 import type { Driver } from '../driver/client.ts';
 import { DriverError } from '../driver/client.ts';
-import type { DriverErrorPayload, MigrationStep, RawSnapshot, RevisionRecord, WalkSnapshotSpec } from '../driver/protocol.ts';
+import type { DriverErrorPayload, MigrationStep, RawSnapshot, RevisionData, RevisionRecord, WalkSnapshotSpec } from '../driver/protocol.ts';
 import { diffSnapshots, type SchemaChange } from '../schema/diff.ts';
 import { snapshotFromTexts, snapshotQueries } from '../schema/postgres-snapshot.ts';
 import type { SchemaSnapshot } from '../schema/snapshot.ts';
@@ -32,7 +32,20 @@ export interface RevisionWalk {
   reupgradeError?: DriverErrorPayload;
   /** After a failed downgrade or re-upgrade the database came back from a restore point (or was rebuilt). */
   rebuilt?: boolean;
+  /** The seeded stairway: rows before the upgrade, and what the downgrade did not give back. */
+  data?: RevisionData;
+  /** A step failed on seeded rows and passed on the same schema without them (the walk went on from that). */
+  dataFailure?: DataFailure;
 }
+
+export interface DataFailure {
+  phase: 'up' | 'down' | 'reup';
+  error: DriverErrorPayload;
+  /** A row of the table the failing statement names, as it was before the step. */
+  row?: { table: string; row: Record<string, unknown> };
+}
+
+const PHASES = ['up', 'down', 'reup'] as const;
 
 export interface WalkOptions {
   order: string[];
@@ -47,6 +60,8 @@ export interface WalkOptions {
   keepSnapshots: string[];
   /** Snapshots are compared by some check (stairway, round trip, the PR's schema diff); off: none is taken. */
   snapshots: boolean;
+  /** The seeded stairway (`data` check): rows in every table before each upgrade, compared after the downgrade. */
+  data?: boolean;
   /** How the driver reads them (default walkSnapshotSpec(db)); the tests' reference reads everything each time. */
   snapshotSpec?: WalkSnapshotSpec;
   progress?: (line: string) => void;
@@ -105,6 +120,8 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
   let from = 0;
   /** The revision whose downgrade failed: the next walk checks the database is as it was after its upgrade. */
   let resume: string | undefined;
+  /** Revisions a step of which failed on seeded rows: walked again without seeding them. */
+  const noSeed = new Set<string>();
 
   while (from < opts.order.length) {
     opts.progress?.(`walking revisions ${from + 1}–${opts.order.length} of ${opts.order.length}` +
@@ -118,6 +135,7 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
       full: opts.keepSnapshots.filter((id) => (index.get(id) ?? -1) >= from),
       head: opts.snapshots,
       ...(resume ? { resume } : {}),
+      ...(opts.data ? { data: true, noSeed: [...noSeed] } : {}),
     });
     if (result.resumed === false) {
       // The failed downgrade was not rolled back whole (or there was nothing to compare with): restore.
@@ -134,6 +152,7 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
       opts.progress?.(`walk: ${(t.totalMs / 1000).toFixed(2)} s: upgrades ${((t.upMs ?? 0) / 1000).toFixed(2)} s, ` +
         `downgrades ${((t.downMs ?? 0) / 1000).toFixed(2)} s, re-upgrades ${((t.reupMs ?? 0) / 1000).toFixed(2)} s, ` +
         `${t.snapshots} snapshots ${(t.snapshotMs / 1000).toFixed(2)} s` +
+        (opts.data ? `, seeding and data reads ${((t.seedMs ?? 0) / 1000).toFixed(2)} s` : '') +
         (reads ? ` (${reads.full} full, ${reads.partial} partial reading ${reads.roots} roots)` : ''));
     }
     if (result.initial) initial = toSnapshot(result.initial);
@@ -142,6 +161,7 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
       if (!item.upgrade) continue; // the revision whose first upgrade failed
       walk.upgrade = item.upgrade;
       walk.downgrade = item.downgrade;
+      if (item.data) walk.data = item.data;
       if (item.trace) {
         // Digests differ; the objects may still be equal (e.g. a re-added column at another position).
         const trace = diffSnapshots(toSnapshot(item.trace.before), toSnapshot(item.trace.afterDown), { compare: 'storage' });
@@ -157,6 +177,23 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
     const { revision, phase, error } = result.failure;
     const at = index.get(revision)!;
     const walk = revisions[at]!;
+    if (opts.data && !noSeed.has(revision) && (result.failure.data?.rows ?? 0) > 0) {
+      // Failed with rows in the tables: a data failure only if the same step passes on the same schema without
+      // them. The database comes back without seeded rows (restore points never hold any), and the walk goes on
+      // from the un-seeded attempt, so the stairway's own verdicts are those of an empty database.
+      walk.dataFailure = { phase, error, ...(result.failure.data?.row ? { row: result.failure.data.row } : {}) };
+      noSeed.add(revision);
+      walk.trace = undefined;
+      opts.progress?.(`${revision}: the ${phase === 'up' ? 'upgrade' : phase === 'down' ? 'downgrade' : 're-upgrade'} failed on seeded rows; trying it without them`);
+      if (!(await restorer.restoreTo(at - 1))) break;
+      from = at;
+      resume = undefined;
+      continue;
+    }
+    if (walk.dataFailure && PHASES.indexOf(phase) <= PHASES.indexOf(walk.dataFailure.phase)) {
+      // It fails without rows too: the plain failure, reported as before.
+      walk.dataFailure = undefined;
+    }
     if (phase === 'up') {
       walk.upgradeError = error;
       break;

@@ -149,6 +149,38 @@ export interface WalkParams {
   /** This revision's downgrade failed in the walk before: go on only if the database is as it was after its
    * upgrade (its version applied, the same schema), else answer resumed: false and walk nothing. */
   resume?: string;
+  /** The seeded stairway (`data` check): rows in every user table before each upgrade, compared after its
+   * downgrade (preflight_driver/data_walk.py). */
+  data?: boolean;
+  /** Revisions not seeded before their upgrade (a step of theirs failed on seeded rows: tried again without). */
+  noSeed?: string[];
+}
+
+/** What a row-level finding of the seeded stairway names: the table, the column, and the row as it was. */
+export interface DataLoss {
+  kind: 'lost-row' | 'changed' | 'moved';
+  table: string;
+  schema?: string;
+  column?: string | null;
+  /** The row before the upgrade (values normalised: numbers, ISO times, JSON text). */
+  row: Record<string, unknown>;
+  /** How many rows show the same loss. */
+  count: number;
+  /** The value after upgrade + downgrade (changed, moved). */
+  after?: unknown;
+  /** Where the upgrade put the value (moved): `table.column`. */
+  movedTo?: string;
+}
+
+/** The seeded stairway's part of one revision. */
+export interface RevisionData {
+  /** Rows in the user tables before the upgrade. */
+  rows?: number;
+  /** Rows the seeder inserted before the upgrade, per table. */
+  seeded?: Record<string, number>;
+  lost?: DataLoss[];
+  /** The seeder or the comparison failed (the walk went on without them). */
+  error?: string;
 }
 
 export interface WalkRevision {
@@ -158,6 +190,7 @@ export interface WalkRevision {
   downgrade?: MigrationStep;
   /** Present when the snapshot after the downgrade differs (by digest) from the one before the upgrade. */
   trace?: { before: RawSnapshot; afterDown: RawSnapshot };
+  data?: RevisionData;
 }
 
 export interface WalkResult {
@@ -168,9 +201,15 @@ export interface WalkResult {
   full: Record<string, RawSnapshot>;
   head?: RawSnapshot;
   /** Where the walk stopped: the first upgrade, the downgrade, or the upgrade after it ('reup'). */
-  failure?: { revision: string; phase: 'up' | 'down' | 'reup'; error: DriverErrorPayload };
+  failure?: {
+    revision: string;
+    phase: 'up' | 'down' | 'reup';
+    error: DriverErrorPayload;
+    /** With `data`: the rows before the failed step, and a row of the table the failing statement names. */
+    data?: RevisionData & { row?: { table: string; row: Record<string, unknown> } | null };
+  };
   /** Where the walk's time went (for progress lines and the benchmark). */
-  timings?: { totalMs: number; snapshotMs: number; snapshots: number; upMs?: number; downMs?: number; reupMs?: number };
+  timings?: { totalMs: number; snapshotMs: number; snapshots: number; upMs?: number; downMs?: number; reupMs?: number; seedMs?: number };
   /** How the snapshots were read: in full, or only the roots (tables...) the steps touched. */
   snapshotReads?: { full: number; partial: number; roots: number };
 }

@@ -6,6 +6,7 @@ import type { ThrowawayDatabase } from '../database/provider.ts';
 import type { InspectResult } from '../driver/protocol.ts';
 import { UserError } from '../errors.ts';
 import { diffSnapshots } from '../schema/diff.ts';
+import { dataResult } from '../checks/data.ts';
 import { driftResult } from '../checks/drift.ts';
 import { lintCheck } from '../checks/lint.ts';
 import { modelsRegisteredResult } from '../checks/models-registered.ts';
@@ -27,7 +28,8 @@ export async function runDatabaseChecks(
   const { config, report, driver, graph, log, wants, skip } = run;
   const order = graph.order!;
   const newRevisions = new Set(report.newRevisions);
-  const stairway = !wants('stairway')
+  // The data check is the stairway on rows: it walks down and up again too (its verdicts reported only when asked).
+  const stairway = !wants('stairway') && !wants('data')
     ? new Set<string>()
     : new Set(config.stairwayScope === 'new' && config.pr ? order.filter((id) => newRevisions.has(id)) : order);
   // The base branch's schema is the one after its last revision: the walk applies the base branch's first.
@@ -45,6 +47,7 @@ export async function runDatabaseChecks(
     facts: wants('lint') && db.dialect === 'postgresql',
     keepSnapshots: snapshots ? [lastOld, floor].filter((id): id is string => id !== undefined) : [],
     snapshots,
+    data: wants('data'),
     progress: (line) => log(line),
   });
   const walkMs = Date.now() - walkStarted;
@@ -53,6 +56,7 @@ export async function runDatabaseChecks(
   const downgradeLine = (f: Finding) => [f.revision ? graph.byId.get(f.revision)?.downgradeLine ?? undefined : undefined];
   const stairwayChecked = wants('stairway') ? stairwayResult(walk, graph.byId, walkMs) : null;
   if (stairwayChecked) report.checks.push(applyFindingIgnores(stairwayChecked, directives, downgradeLine));
+  if (wants('data')) report.checks.push(applyFindingIgnores(dataResult(walk, graph.byId, walkMs), directives, downgradeLine));
   // env.py reaching for another database, or not loading at all, is a broken project, not a failed check.
   const broken = walk.revisions.find((r) => r.upgradeError && ['refused', 'config'].includes(r.upgradeError.kind))?.upgradeError;
   if (broken) throw new UserError(broken.message, { file: broken.file, line: broken.line, revision: broken.revision }, broken.traceback);

@@ -9,7 +9,7 @@ import { countFindings, type CheckId, type CheckResult, type Finding, type Repor
 import { describeStep, formatDuration, type StepPosition, type StepTimedOut } from './step-watch.ts';
 
 /** The checks that need the driver after the graph: what a dead driver or a stopped step leaves unchecked. */
-const AFTER_GRAPH: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint', 'live-drift'];
+const AFTER_GRAPH: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'data', 'drift', 'models-registered', 'lint', 'live-drift'];
 
 /** Which check a driver call belongs to: the walk is the upgrade (its downgrades the stairway's). */
 function checkOf(method: string, phase: string | undefined): CheckId {

@@ -12,6 +12,7 @@ export type CheckId =
   | 'upgrade'
   | 'roundtrip'
   | 'stairway'
+  | 'data'
   | 'drift'
   | 'models-registered'
   | 'lint'

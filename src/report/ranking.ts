@@ -5,7 +5,7 @@ import type { CheckId, Finding, Report, Severity } from './model.ts';
 
 /** Checks in the order they run (pr-migrations first: it needs no database). */
 export const CHECK_DISPLAY_ORDER: CheckId[] = [
-  'pr-migrations', 'graph', 'upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint', 'live-drift',
+  'pr-migrations', 'graph', 'upgrade', 'roundtrip', 'stairway', 'data', 'drift', 'models-registered', 'lint', 'live-drift',
 ];
 
 export const CHECK_TITLE: Record<CheckId, string> = {
@@ -14,6 +14,7 @@ export const CHECK_TITLE: Record<CheckId, string> = {
   upgrade: 'Upgrade',
   roundtrip: 'Round trip',
   stairway: 'Stairway',
+  data: 'Data (seeded stairway)',
   drift: 'Model drift',
   'models-registered': 'Models registered',
   lint: 'SQL lint',

@@ -1,0 +1,92 @@
+// The `data` check: the stairway on generated rows (the driver's seed_data.py / data_walk.py). Reports steps that
+// fail on rows the schema allowed but pass on empty tables, and data a downgrade does not give back; each finding
+// shows the row.
+
+import type { DataLoss, RevisionRecord } from '../driver/protocol.ts';
+import type { CheckResult, Finding } from '../report/model.ts';
+import { count } from '../report/wording.ts';
+import { findingFromDriverError } from './driver-finding.ts';
+import type { DataFailure, WalkResult } from './walk.ts';
+
+/** A row as one line: `{"id": 1, "email": "seed-users-email-0"}`, long values cut. */
+export function showRow(row: Record<string, unknown>): string {
+  const cut = (v: unknown) => {
+    const s = JSON.stringify(v) ?? 'null';
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  };
+  return `{${Object.entries(row).map(([k, v]) => `${JSON.stringify(k)}: ${cut(v)}`).join(', ')}}`;
+}
+
+function failureFinding(revision: string, record: RevisionRecord | undefined, failure: DataFailure): Finding {
+  const down = failure.phase === 'down';
+  const what = down ? 'downgrade' : failure.phase === 'reup' ? 'upgrade after downgrade' : 'upgrade';
+  const f = findingFromDriverError(down ? 'data/downgrade-fails-on-rows' : 'data/upgrade-fails-on-rows', 'error', what,
+    failure.error, { revision, file: record?.file, line: down ? record?.downgradeLine : record?.line });
+  f.message = `${f.message} (with rows in the tables; the same ${down ? 'downgrade' : 'upgrade'} passes on empty tables)`;
+  const rowLine = failure.row ? `row of ${failure.row.table}: ${showRow(failure.row.row)}` : undefined;
+  f.details = [...(rowLine ? [rowLine] : []), ...(f.details ?? [])];
+  f.evidence = { phase: failure.phase, ...(failure.row ? { table: failure.row.table, row: failure.row.row } : {}) };
+  f.hint = down
+    ? 'The downgrade cannot run on rows the upgraded schema accepts: make it handle them (convert, backfill or '
+      + 'delete them first), or mark the revision irreversible on purpose.'
+    : 'Existing rows break this migration in production: add the column as nullable (or with a server_default), '
+      + 'backfill it, then set NOT NULL in a later step; cast with postgresql_using; deduplicate before a unique index.';
+  return f;
+}
+
+function lossMessage(revision: string, loss: DataLoss): string {
+  const rows = count(loss.count, 'row');
+  const where = loss.schema && loss.schema !== 'public' ? `${loss.schema}.${loss.table}` : loss.table;
+  if (loss.kind === 'lost-row') return `upgrade + downgrade of revision ${revision} lose ${rows} of ${where} that existed before the upgrade`;
+  if (loss.kind === 'moved') {
+    return `the upgrade of revision ${revision} moved ${where}.${loss.column} to ${loss.movedTo}; the downgrade does not move it back (${rows})`;
+  }
+  return `upgrade + downgrade of revision ${revision} change ${where}.${loss.column} (${rows}): ${JSON.stringify(loss.row[loss.column!])} became ${JSON.stringify(loss.after ?? null)}`;
+}
+
+function lossFinding(revision: string, record: RevisionRecord | undefined, loss: DataLoss): Finding {
+  return {
+    code: 'data/lost-on-rollback',
+    severity: 'warning',
+    message: lossMessage(revision, loss),
+    revision,
+    file: record?.file,
+    line: record?.downgradeLine ?? record?.line ?? undefined,
+    details: [`row before the upgrade: ${showRow(loss.row)}`,
+      ...(loss.kind !== 'lost-row' ? [`after the downgrade: ${JSON.stringify(loss.after ?? null)}`] : [])],
+    evidence: { kind: loss.kind, table: loss.table, column: loss.column ?? undefined, row: loss.row, count: loss.count,
+      ...(loss.movedTo ? { movedTo: loss.movedTo } : {}) },
+    hint: loss.kind === 'moved'
+      ? `Make downgrade() copy the values back before dropping ${loss.movedTo} (op.execute("UPDATE ... SET ...")).`
+      : 'Make downgrade() restore what upgrade() changed, or state in the migration that the rollback loses data.',
+  };
+}
+
+export function dataResult(walk: WalkResult, byId: Map<string, RevisionRecord>, durationMs: number): CheckResult {
+  const findings: Finding[] = [];
+  let seeded = 0;
+  let compared = 0;
+  for (const r of walk.revisions) {
+    const record = byId.get(r.revision);
+    if (r.dataFailure) findings.push(failureFinding(r.revision, record, r.dataFailure));
+    if (r.data?.rows) seeded++;
+    if (r.downgrade && r.data && !r.data.error) compared++;
+    for (const loss of r.data?.lost ?? []) findings.push(lossFinding(r.revision, record, loss));
+    if (r.data?.error && !findings.some((f) => f.code === 'data/not-checked')) {
+      findings.push({
+        code: 'data/not-checked',
+        severity: 'notice',
+        message: `revision ${r.revision} was not checked on rows: ${r.data.error}`,
+        revision: r.revision,
+        file: record?.file,
+      });
+    }
+  }
+  return {
+    id: 'data',
+    status: findings.some((f) => f.severity === 'error') ? 'failed' : 'passed',
+    reason: `${count(seeded, 'revision')} run on rows, ${count(compared, 'rollback')} compared`,
+    durationMs,
+    findings,
+  };
+}

@@ -1,0 +1,143 @@
+# The seeded stairway's part of a walk (walk.py calls it around each revision's steps): before the upgrade, seed
+# the tables holding too few rows and remember every table's rows; after upgrade and downgrade, read the tables
+# the revision's statements named and compare (data_compare.py). Cost follows what changed: a table is reflected
+# and read again only when it is new or a statement of the revision before named it.
+# Promises: never fails the walk (a failure of its own is reported as the revision's data error); every read and
+# insert is committed before the next step starts, as a separate command would find the database.
+
+import time
+from contextlib import contextmanager
+
+from . import data_compare, seed_data, seed_tables, state
+from .seed_values import normalized
+from .trace import RECORDER
+
+
+class DataWalk(object):
+    def __init__(self, conn):
+        self.conn = conn
+        self.tables = {}  # key -> TableInfo (reflected when new or named by a statement)
+        self.rows = {}  # key -> {"columns", "rows", "truncated"}: the tables' contents as last read
+        self.dirty = None  # words of the last revision's statements (None: read everything)
+        self.seeder = seed_data.Seeder(conn, offset=120 * state.PREPARED["walks"])
+        self.before = None
+        self.after_up = None
+        self.touched = set()
+        self.error = None
+
+    @contextmanager
+    def _ours(self):
+        """Our reads and inserts in a transaction of our own (committed), off the statement trace, timed."""
+        RECORDER.in_facts = True
+        started = time.perf_counter()
+        own = None if self.conn.in_transaction() else self.conn.begin()
+        try:
+            yield
+            if own is not None:
+                own.commit()
+        except Exception as e:
+            if own is not None and own.is_active:
+                own.rollback()
+            self.error = self.error or "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[0] if str(e).strip() else "")
+        finally:
+            RECORDER.in_facts = False
+            state.WALK_TIMES["seedMs"] = state.WALK_TIMES.get("seedMs", 0.0) + (time.perf_counter() - started) * 1000
+
+    def _refresh(self):
+        keys = seed_tables.list_tables(self.conn)
+        for gone in set(self.tables) - set(keys):
+            self.tables.pop(gone, None)
+            self.rows.pop(gone, None)
+        stale = [k for k in keys if k not in self.tables or self.dirty is None or k[1].lower() in self.dirty]
+        if stale:
+            self.tables.update(seed_tables.reflect(self.conn, stale))
+            self.rows.update(seed_tables.read_rows(self.conn, stale))
+        self.dirty = set()
+        return keys
+
+    def before_upgrade(self, seed):
+        """Seeds (unless told not to) and remembers the rows; {"rows": n, "seeded": {table: n}}."""
+        if self.error:
+            return {"error": self.error}
+        seeded = {}
+        with self._ours():
+            self._refresh()
+            if seed:
+                seeded = self.seeder.seed(self.tables, self.rows, lambda keys: seed_tables.read_rows(self.conn, keys))
+        if self.error:
+            return {"error": self.error}
+        self.before = dict(self.rows)
+        self.after_up = None
+        out = {"rows": sum(len(v["rows"]) for v in self.rows.values())}
+        if seeded:
+            out["seeded"] = dict((k[1], n) for k, n in seeded.items())
+        return out
+
+    def _touched(self, statements, keys):
+        words = seed_tables.words_in(statements)
+        self.dirty = (self.dirty or set()) | words
+        touched = set(k for k in keys if k[1].lower() in words)
+        # Rows of a child table go with its parent's (ON DELETE CASCADE, ON UPDATE CASCADE).
+        for key, info in self.tables.items():
+            if any(fk["parent"] in touched for fk in info.fks):
+                touched.add(key)
+        return touched
+
+    def after_upgrade(self, statements, stairway):
+        """Reads the tables the upgrade named (when a downgrade follows); marks them to be read again."""
+        if self.error:
+            return
+        with self._ours():
+            keys = seed_tables.list_tables(self.conn)
+            self.touched = self._touched(statements, keys)
+            self.after_up = seed_tables.read_rows(self.conn, sorted(self.touched, key=_order)) if stairway else None
+
+    def after_downgrade(self, statements):
+        """The data findings of the revision: rows or values of `before` not given back by the downgrade."""
+        if self.error or self.after_up is None:
+            return {"error": self.error} if self.error else None
+        findings = []
+        with self._ours():
+            keys = seed_tables.list_tables(self.conn)
+            touched = self.touched | self._touched(statements, keys)
+            after_down = seed_tables.read_rows(self.conn, sorted(touched & set(keys), key=_order))
+            pks = dict((k, self.tables[k].pk) for k in after_down if k in self.tables)
+            findings = data_compare.compare(self.before or {}, self.after_up, after_down, pks)
+        if self.error:
+            return {"error": self.error}
+        return {"lost": findings} if findings else None
+
+    def failure_row(self, phase, statement, message=""):
+        """A row of the table the failing statement names, as it stood before the step that failed."""
+        rows = self.after_up if phase == "down" and self.after_up else self.before
+        if not rows or not statement:
+            return None
+        named = seed_tables.named_in([statement], list(rows))
+        low = statement.lower()
+        words = seed_tables.words_in([statement])
+        for key in sorted(named, key=lambda k: low.find(k[1].lower())):
+            table = rows.get(key)
+            if table and table["rows"]:
+                row = _telling_row(table, words, "unique" in message.lower() or "duplicate" in message.lower())
+                return {"table": key[1], "row": dict((c, normalized(v)) for c, v in row.items())}
+        return None
+
+
+def _telling_row(table, words, duplicates):
+    """The row most likely to be the one refused: NULL in a column the statement names (unless the error is about
+    duplicates), else a value of such a column that another row repeats, else the last row."""
+    named = [c for c in table["columns"] if c.lower() in words]
+    for row in table["rows"] if not duplicates else ():
+        if any(row.get(c) is None for c in named):
+            return row
+    seen = {}
+    for row in table["rows"]:
+        for c in named:
+            value = normalized(row.get(c))
+            if value is not None and (c, value) in seen:
+                return row
+            seen[(c, value)] = row
+    return table["rows"][-1]
+
+def _order(key):
+    return (key[0] or "", key[1])
