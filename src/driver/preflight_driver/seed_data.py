@@ -27,7 +27,8 @@ def dependency_order(tables):
         if key in seen or key in path:
             return
         path.add(key)
-        for fk in tables[key].fks:
+        info = tables[key]
+        for fk in info.fks + _implied_references(info, tables, set(c for f in info.fks for c in f["columns"])):
             if fk["parent"] in tables and fk["parent"] != key:
                 visit(fk["parent"], path)
         path.discard(key)
@@ -37,6 +38,23 @@ def dependency_order(tables):
     for key in sorted(tables, key=lambda k: (k[0] or "", k[1])):
         visit(key, set())
     return order
+
+
+def _implied_references(info, tables, fk_cols):
+    """Integer columns named like a reference without a foreign key (`user_id` beside a table `users` or `user`
+    with an integer primary key `id`): filled like a foreign key, so that a constraint added later finds rows that
+    production would hold. Nullable as the column is; nothing when no such table exists."""
+    out = []
+    for column in info.columns:
+        name = column["name"]
+        if name in fk_cols or not name.lower().endswith("_id") or not _integer_type(column["type"]):
+            continue
+        stem = name[:-3].lower()
+        for key, other in sorted(tables.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+            if key[0] == info.key[0] and key[1].lower() in (stem, stem + "s", stem + "es") and len(other.pk) == 1:
+                out.append({"columns": [name], "referred": list(other.pk), "parent": key, "implied": True})
+                break
+    return out
 
 
 class Seeder(object):
@@ -54,11 +72,13 @@ class Seeder(object):
             return bool(column.get("default")) or self.sqlite or column.get("autoincrement") is True
         return False
 
-    def _row(self, info, n, parent_rows, labels):
+    def _row(self, info, n, parent_rows, labels, tables):
         unique_cols = set().union(*info.uniques) if info.uniques else set()
         fk_cols = set(c for fk in info.fks for c in fk["columns"])
+        references = info.fks + _implied_references(info, tables, fk_cols)
+        fk_cols.update(c for fk in references for c in fk["columns"])
         row = {}
-        for fk in info.fks:
+        for fk in references:
             rows = [r for r in parent_rows.get(fk["parent"], ()) if all(r.get(c) is not None for c in fk["referred"])]
             nullable = all(self._nullable(info, c) for c in fk["columns"])
             if rows and not (nullable and n % 3 == 2 and not set(fk["columns"]) & unique_cols):
@@ -68,6 +88,9 @@ class Seeder(object):
             elif nullable:
                 for col in fk["columns"]:
                     row[col] = None
+            elif fk.get("implied"):
+                column = [c for c in info.columns if c["name"] == fk["columns"][0]][0]
+                row[column["name"]] = value_for(column["type"], info.name, column["name"], n)  # nothing to point at
             else:
                 return None  # no parent row to point at
         for column in info.columns:
@@ -125,7 +148,7 @@ class Seeder(object):
             n0 = self.next_n.get(key, self.offset)
             batch = []
             for n in range(n0, n0 + TARGET_ROWS - have):
-                row = self._row(info, n, parent_rows, labels)
+                row = self._row(info, n, parent_rows, labels, tables)
                 if row is not None:
                     batch.append(row)
             self.next_n[key] = n0 + TARGET_ROWS - have
