@@ -63,6 +63,7 @@ class Seeder(object):
         self.sqlite = conn.dialect.name == "sqlite"
         self.next_n = {}  # key -> the next row number of that table (values stay distinct across seedings)
         self.offset = offset
+        self.refused = {}  # table -> why its first row was refused (for diagnostics)
 
     def _generated(self, info, column):
         """A column the database fills itself: generated, identity, or an auto-increment integer primary key."""
@@ -129,8 +130,9 @@ class Seeder(object):
                 with self.conn.begin_nested():
                     self.conn.execute(table.insert(), [row])
                 done += 1
-            except Exception:
-                continue  # a CHECK, a unique index or a trigger refused it: the row is dropped
+            except Exception as e:
+                # A CHECK, a unique index or a trigger refused it: the row is dropped (the last reason is kept).
+                self.refused.setdefault(table.name, "%s: %s" % (type(e).__name__, (str(e).strip().splitlines() or [""])[0]))
         return done
 
     def seed(self, tables, rows, read_rows):

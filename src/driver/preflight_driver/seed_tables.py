@@ -89,8 +89,24 @@ def reflect(conn, keys):
             cols = [c for c in (ix.get("column_names") or []) if c]
             if ix.get("unique") and cols and not ix.get("dialect_options", {}).get("postgresql_where"):
                 uniques.append(set(cols))
+        if conn.dialect.name == "sqlite":
+            uniques.extend(_sqlite_uniques(conn, name))
         checks = _optional(inspector.get_check_constraints, name, schema=schema)
         out[key] = TableInfo(key, columns, pk, fks, uniques, checks)
+    return out
+
+
+def _sqlite_uniques(conn, name):
+    """Every unique index of a SQLite table, the automatic ones of column-level UNIQUE included (the inspector
+    leaves those out)."""
+    quote = conn.dialect.identifier_preparer.quote
+    out = []
+    for ix in conn.execute(sa.text("PRAGMA index_list(%s)" % quote(name))).mappings().fetchall():
+        if ix["unique"] and not ix.get("partial"):
+            cols = [r["name"] for r in conn.execute(
+                sa.text("PRAGMA index_info(%s)" % quote(ix["name"]))).mappings().fetchall() if r["name"]]
+            if cols:
+                out.append(set(cols))
     return out
 
 

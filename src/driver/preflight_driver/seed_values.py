@@ -46,9 +46,9 @@ def _text(table, column, k, length):
 
 def _number_kind(t):
     name = _type_name(t)
-    if any(n in name for n in ("SMALLINT", "SMALLINTEGER", "TINYINT")):
+    if name in ("SMALLINT", "SMALLINTEGER", "TINYINT", "SMALLSERIAL", "INT2"):
         return "small"
-    if "INT" in name or name in ("SERIAL", "BIGSERIAL"):
+    if name in ("INTEGER", "INT", "BIGINTEGER", "BIGINT", "MEDIUMINT", "SERIAL", "BIGSERIAL", "INT4", "INT8"):
         return "int"
     if name in ("NUMERIC", "DECIMAL", "FLOAT", "REAL", "DOUBLE", "DOUBLE_PRECISION", "MONEY"):
         return "numeric"
