@@ -23,6 +23,8 @@ class DataWalk(object):
         self.before = None
         self.after_up = None
         self.touched = set()
+        self.listed = None  # the user tables as last listed
+        self.relist = True  # the last upgrade may have created, dropped or renamed a table
         self.error = None
 
     @contextmanager
@@ -44,14 +46,20 @@ class DataWalk(object):
             state.WALK_TIMES["seedMs"] = state.WALK_TIMES.get("seedMs", 0.0) + (time.perf_counter() - started) * 1000
 
     def _refresh(self):
-        keys = seed_tables.list_tables(self.conn)
+        if self.listed is None or self.relist:
+            self.listed = seed_tables.list_tables(self.conn)
+        keys = self.listed
         for gone in set(self.tables) - set(keys):
             self.tables.pop(gone, None)
             self.rows.pop(gone, None)
-        stale = [k for k in keys if k not in self.tables or self.dirty is None or k[1].lower() in self.dirty]
+        stale = [k for k in keys if k not in self.rows or self.dirty is None or k[1].lower() in self.dirty]
         if stale:
-            self.tables.update(seed_tables.reflect(self.conn, stale))
             self.rows.update(seed_tables.read_rows(self.conn, stale))
+        # The inspector's many queries (a dozen per table on PostgreSQL) only where they are needed: a table new to
+        # the walk, or one to seed. A table with rows enough keeps the keys it was reflected with.
+        reflect = [k for k in stale if k not in self.tables or len(self.rows[k]["rows"]) < seed_data.TARGET_ROWS]
+        if reflect:
+            self.tables.update(seed_tables.reflect(self.conn, reflect))
         self.dirty = set()
         return keys
 
@@ -83,12 +91,20 @@ class DataWalk(object):
                 touched.add(key)
         return touched
 
+    def _keys(self, statements):
+        """The user tables now: listed again only when a statement may have created, dropped or renamed one."""
+        if self.listed is None or seed_tables.may_change_tables(statements):
+            self.listed = seed_tables.list_tables(self.conn)
+        return self.listed
+
     def after_upgrade(self, statements, stairway):
         """Reads the tables the upgrade named (when a downgrade follows); marks them to be read again."""
         if self.error:
             return
+        # The upgrade runs again after the downgrade: what it does to the tables, it does again.
+        self.relist = seed_tables.may_change_tables(statements)
         with self._ours():
-            keys = seed_tables.list_tables(self.conn)
+            keys = self._keys(statements)
             self.touched = self._touched(statements, keys)
             self.after_up = seed_tables.read_rows(self.conn, sorted(self.touched, key=_order)) if stairway else None
 
@@ -98,7 +114,7 @@ class DataWalk(object):
             return {"error": self.error} if self.error else None
         findings = []
         with self._ours():
-            keys = seed_tables.list_tables(self.conn)
+            keys = self._keys(statements)
             touched = self.touched | self._touched(statements, keys)
             after_down = seed_tables.read_rows(self.conn, sorted(touched & set(keys), key=_order))
             pks = dict((k, self.tables[k].pk) for k in after_down if k in self.tables)

@@ -14,7 +14,7 @@ ROW_LIMIT = 50
 _PG_TABLES = (
     "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' "
-    "AND NOT c.relispartition ORDER BY 1, 2")
+    "AND c.oid >= 16384 AND NOT c.relispartition ORDER BY 1, 2")
 _SQLITE_TABLES = (
     "SELECT NULL, name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
     "AND name NOT LIKE '\\_alembic\\_tmp\\_%' ESCAPE '\\' ORDER BY 2")
@@ -134,6 +134,16 @@ def named_in(statements, keys):
             for key in by_name.get(word, ()):
                 found.add(key)
     return found
+
+
+_TABLE_CHANGE = re.compile(
+    r"\bcreate\s+(?:(?:global|local|temp|temporary|unlogged|virtual)\s+)*table\b|\bdrop\s+table\b|\brename\s+to\b"
+    r"|\bselect\b[^;]*\binto\s+(?:(?:temp|temporary|unlogged|table)\s+)*[\w\".]+\s+from\b", re.IGNORECASE)
+
+
+def may_change_tables(statements):
+    """Whether a statement may create, drop or rename a table (SELECT ... INTO creates one)."""
+    return any(sql and _TABLE_CHANGE.search(sql) for sql in statements)
 
 
 def words_in(statements):
