@@ -211,7 +211,8 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
     if (from === opts.order.length) {
       if (resume) {
         // Nothing left to walk: only the check that the failed downgrade left the database as it was.
-        const check = await driver.call('walk', { revisions: [], facts: false, snapshot: spec, initial: false, full: [], head: opts.snapshots, resume });
+        const check = await driver.call('walk', { revisions: [], facts: false, snapshot: spec, initial: false, full: [], head: opts.snapshots, resume,
+          ...(opts.data ? { data: true } : {}) });
         if (check.resumed === false && !(await restorer.restoreTo(at))) break;
         head = check.resumed === false ? (opts.snapshots ? await db.snapshot() : undefined) : check.head ? toSnapshot(check.head) : undefined;
       } else if (opts.snapshots) {

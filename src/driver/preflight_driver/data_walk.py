@@ -8,6 +8,8 @@
 import time
 from contextlib import contextmanager
 
+import sqlalchemy as sa
+
 from . import data_compare, seed_data, seed_tables, state
 from .seed_values import normalized
 from .trace import RECORDER
@@ -122,6 +124,22 @@ class DataWalk(object):
         if self.error:
             return {"error": self.error}
         return {"lost": findings} if findings else None
+
+    def clear_rows(self):
+        """Empties every user table once the walk is through, so that the checks after it (drift, the round trip)
+        find the database as an empty-table walk leaves it, not the seeded rows (nor the migrations' own)."""
+        if self.error:
+            return
+        with self._ours():
+            keys = seed_tables.list_tables(self.conn)
+            if keys and self.conn.dialect.name == "postgresql":
+                self.conn.execute(sa.text("TRUNCATE TABLE %s CASCADE" % ", ".join(
+                    seed_tables.qualified(self.conn, k) for k in keys)))
+            elif keys:
+                # Children first where foreign keys are enforced; the rest deferred to the commit.
+                self.conn.execute(sa.text("PRAGMA defer_foreign_keys = ON"))
+                for key in keys:
+                    self.conn.execute(sa.text("DELETE FROM %s" % seed_tables.qualified(self.conn, key)))
 
     def failure_row(self, phase, statement, message=""):
         """A row of the table the failing statement names, as it stood before the step that failed."""

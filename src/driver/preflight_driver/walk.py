@@ -163,6 +163,8 @@ def do_walk(params):
                         # What the downgrade left may change what the upgrade makes: look again.
                         after = snaps.take()
                 current = after
+            if data is not None:
+                data.clear_rows()
             if params.get("head") and snaps is not None:
                 out["head"] = snaps.raw(current if current is not None else snaps.take())
             where.update(revision=None, phase=None)
