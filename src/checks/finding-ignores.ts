@@ -7,7 +7,7 @@ import { directiveCovers, readFileDirectives, type IgnoreDirective } from '../li
 import type { CheckResult, Finding } from '../report/model.ts';
 
 /** Check ids whose findings can be ignored here; lint's engine knows these names and leaves them to us. */
-export const IGNORABLE_CHECKS = ['stairway', 'roundtrip'] as const;
+export const IGNORABLE_CHECKS = ['stairway', 'roundtrip', 'data'] as const;
 
 export function isIgnorableCheckCode(id: string): boolean {
   return IGNORABLE_CHECKS.some((c) => id === c || id.startsWith(`${c}/`));
