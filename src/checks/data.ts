@@ -26,12 +26,21 @@ function failureFinding(revision: string, record: RevisionRecord | undefined, fa
   const rowLine = failure.row ? `row of ${failure.row.table}: ${showRow(failure.row.row)}` : undefined;
   f.details = [...(rowLine ? [rowLine] : []), ...(f.details ?? [])];
   f.evidence = { phase: failure.phase, ...(failure.row ? { table: failure.row.table, row: failure.row.row } : {}) };
-  f.hint = down
-    ? 'The downgrade cannot run on rows the upgraded schema accepts: make it handle them (convert, backfill or '
-      + 'delete them first), or mark the revision irreversible on purpose.'
-    : 'Existing rows break this migration in production: add the column as nullable (or with a server_default), '
-      + 'backfill it, then set NOT NULL in a later step; cast with postgresql_using; deduplicate before a unique index.';
+  f.hint = `${down ? 'The downgrade cannot run on rows the upgraded schema accepts' : 'Existing rows break this migration in production'}: ${remedy(failure.error.message)}`;
   return f;
+}
+
+/** What to write instead, from what the database refused. */
+function remedy(message: string): string {
+  if (/null value|contains null|NOT NULL/i.test(message)) {
+    return 'add the column as nullable (or with a server_default), backfill it, then set NOT NULL in a later step.';
+  }
+  if (/unique|duplicate/i.test(message)) return 'remove or merge the duplicates in the migration before creating the unique index or constraint.';
+  if (/invalid input syntax|cannot be cast|out of range|too long/i.test(message)) {
+    return 'convert the values explicitly (postgresql_using with a CASE, or a new column filled by an UPDATE), and handle the ones that do not convert.';
+  }
+  if (/foreign key/i.test(message)) return 'fix or remove the rows that point nowhere before adding the foreign key (or add it NOT VALID, then VALIDATE).';
+  return 'make the migration handle the rows tables already hold (convert, backfill or remove them first).';
 }
 
 function lossMessage(revision: string, loss: DataLoss): string {
@@ -64,12 +73,12 @@ function lossFinding(revision: string, record: RevisionRecord | undefined, loss:
 
 export function dataResult(walk: WalkResult, byId: Map<string, RevisionRecord>, durationMs: number): CheckResult {
   const findings: Finding[] = [];
-  let seeded = 0;
+  let walked = 0;
   let compared = 0;
   for (const r of walk.revisions) {
     const record = byId.get(r.revision);
     if (r.dataFailure) findings.push(failureFinding(r.revision, record, r.dataFailure));
-    if (r.data?.rows) seeded++;
+    if (r.data && !r.data.error) walked++;
     if (r.downgrade && r.data && !r.data.error) compared++;
     for (const loss of r.data?.lost ?? []) findings.push(lossFinding(r.revision, record, loss));
     if (r.data?.error && !findings.some((f) => f.code === 'data/not-checked')) {
@@ -85,7 +94,7 @@ export function dataResult(walk: WalkResult, byId: Map<string, RevisionRecord>, 
   return {
     id: 'data',
     status: findings.some((f) => f.severity === 'error') ? 'failed' : 'passed',
-    reason: `${count(seeded, 'revision')} run on rows, ${count(compared, 'rollback')} compared`,
+    reason: `${count(walked, 'revision')} walked with rows, ${count(compared, 'rollback')} compared`,
     durationMs,
     findings,
   };
