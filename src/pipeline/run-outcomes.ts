@@ -6,7 +6,7 @@ import type { ServerEffect } from '../database/provider.ts';
 import type { DriverDied } from '../driver/client.ts';
 import { UserError } from '../errors.ts';
 import { countFindings, type CheckId, type CheckResult, type Finding, type Report, type Severity } from '../report/model.ts';
-import { describeStep, formatDuration, type StepPosition, type StepTimedOut } from './step-watch.ts';
+import { describeStep, ENV_PHASE, formatDuration, type StepPosition, type StepTimedOut } from './step-watch.ts';
 
 /** The checks that need the driver after the graph: what a dead driver or a stopped step leaves unchecked. */
 const AFTER_GRAPH: CheckId[] = ['upgrade', 'roundtrip', 'stairway', 'data', 'drift', 'models-registered', 'lint', 'live-drift'];
@@ -51,8 +51,11 @@ export function recordStepTimeout(
     revision: position.revision,
     file: fileOf(graph, position.revision),
     sql: position.statement,
-    hint: 'A migration waiting on a lock, on input or on the network never finishes. If this step really takes ' +
-      'that long, raise --step-timeout (step-timeout in [tool.alembic-preflight], or the step-timeout input).',
+    hint: (position.phase === ENV_PHASE && !position.revision
+      ? 'env.py never got to the first revision: something it does on import or in run_migrations_online (a ' +
+        'connection to a host that does not answer, a service or a lock it waits for, input()) never finished. '
+      : 'A migration waiting on a lock, on input or on the network never finishes. ') +
+      'If this step really takes that long, raise --step-timeout (step-timeout in [tool.alembic-preflight], or the step-timeout input).',
   }, 'error');
   for (const other of AFTER_GRAPH) {
     if (wants(other) && !report.checks.some((c) => c.id === other)) {

@@ -6,6 +6,8 @@ import type { CallInFlight, Driver, DriverNotification } from '../driver/client.
 import { UserError } from '../errors.ts';
 
 export const HEARTBEAT_MS = 5_000;
+/** The driver's phase from the start of each env.py run until its first revision step begins. */
+export const ENV_PHASE = 'env.py';
 const TICK_MS = 1_000;
 
 export interface StepPosition {
@@ -37,8 +39,12 @@ export function formatDuration(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
-/** "revision abc (upgrade)" / "revision abc or the one after it (upgrade)" / "the driver's walk". */
+/** "revision abc (upgrade)" / "revision abc or the one after it (upgrade)" / "env.py, before any revision ran" /
+ * "the driver's walk". */
 export function describeStep(call: CallInFlight, position: StepPosition): string {
+  if (!position.revision && position.phase === ENV_PHASE) {
+    return `env.py (before any revision ran: its imports, engine, connection and configure) in the driver's ${call.method}`;
+  }
   if (!position.revision) return `the driver's ${call.method}`;
   const which = position.exact ? `revision ${position.revision}` : `revision ${position.revision} (or one right after it)`;
   return `${which}${position.phase ? `, ${position.phase},` : ''} in the driver's ${call.method}`;

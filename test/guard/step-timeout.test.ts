@@ -2,7 +2,8 @@
 // revision and the statement, a heartbeat names it meanwhile, and a process a migration started (holding the
 // driver's output pipe) neither keeps the CLI alive nor outlives the run.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { check, runCli } from '../support/cli.ts';
 import { venvPython } from '../support/env.ts';
@@ -46,4 +47,25 @@ test('a migration that leaves a process holding the output pipe: the run ends on
   assert.equal(run.code, 0, run.stderr);
   assert.ok(Date.now() - started < 60_000, 'the sleeping child did not keep the CLI alive');
   assert.ok(await until(() => isClean(census(pid, dir, `sleep ${marker}`)), 5_000), JSON.stringify(census(pid, dir, `sleep ${marker}`)));
+});
+
+test('env.py that hangs before any revision: the timeout and the heartbeat name env.py, not the first revision', async () => {
+  const dir = hostileProject(work, 'env-hang', '    pass');
+  const envPy = join(dir, 'migrations', 'env.py');
+  const source = readFileSync(envPy, 'utf8');
+  const online = /def run_migrations_online\(\)( -> None)?:\n/;
+  assert.match(source, online);
+  writeFileSync(envPy, source.replace(online, (m) => `${m}    import time\n    time.sleep(120)  # a service env.py waits for\n`));
+  const started = Date.now();
+  const run = await runCli(['check', dir, '--database', 'sqlite', '--python', venvPython(), '--checks', 'upgrade',
+    '--step-timeout', '7s', '--format', 'json'], { dist: true });
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(Date.now() - started < 60_000, 'stopped after the timeout, not after the 120 s sleep');
+  const f = check(run.report!, 'upgrade').findings.find((x) => x.code === 'upgrade/step-timeout');
+  assert.ok(f, JSON.stringify(run.report!.checks));
+  assert.match(f.message, /^env\.py \(before any revision ran: its imports, engine, connection and configure\) in the driver's walk ran for/);
+  assert.equal(f.revision, undefined, 'no revision had begun');
+  assert.match(f.hint ?? '', /env\.py never got to the first revision/);
+  assert.match(run.stderr, /still running: env\.py \(before any revision ran/);
+  assert.doesNotMatch(run.stderr, /still running: revision/);
 });

@@ -8,7 +8,7 @@ from alembic.util import CommandError
 
 from . import state
 from .positions import call_at, file_kind, innermost_tb_entry, rel
-from .protocol import DriverFailure, clean, mask_text
+from .protocol import DriverFailure, clean, mask_text, send
 from .trace import RECORDER
 
 
@@ -149,6 +149,9 @@ def public_steps(steps):
 
 def run_command(fn, mode):
     state.GUARD["tripped"] = None
+    # Until the first revision's step starts, the time is env.py's (imports, engine, connection, configure): said
+    # so the TS side's heartbeat and step timeout name env.py, not a revision that has not begun.
+    send({"id": None, "step": {"phase": "env.py"}})
     try:
         fn()
     except (Exception, SystemExit) as e:
