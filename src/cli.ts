@@ -134,13 +134,13 @@ export async function main(argv: string[]): Promise<number> {
   commonOptions(
     program
       .command('check')
-      .description('revision graph, upgrade, round trip, stairway, drift and lint on a throwaway database')
+      .description('revision graph, upgrade, round trip, stairway (also on seeded rows), drift and lint on a throwaway database')
       .argument('[dir]', 'directory holding alembic.ini', '.'),
   )
     .option('--database <db>', 'auto, sqlite, postgres-local, postgres-docker, or a PostgreSQL server URL to create a throwaway database in')
     .option('--postgres-version <major>', 'PostgreSQL major version for postgres-local / postgres-docker')
     .option('--postgres-image <image>', 'Docker image for postgres-docker')
-    .option('--checks <list>', 'comma-separated checks: graph,upgrade,roundtrip,stairway,drift,models-registered,lint')
+    .option('--checks <list>', 'comma-separated checks: graph,upgrade,roundtrip,stairway,data,drift,models-registered,lint')
     .option('--min-downgrade-revision <rev>', 'do not downgrade this revision or any before it')
     .addOption(new Option('--stairway-scope <scope>', 'stairway over all revisions or only new ones (PR mode)').choices(['all', 'new']))
     .option('--base <ref>', 'PR mode: check this branch against the base branch or commit, as the Action does on a pull request')

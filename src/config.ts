@@ -16,7 +16,7 @@ export type { DatabaseChoice };
 /** Checks that `check` runs by default, in the order they run. */
 export const CHECK_ORDER: CheckId[] = ['graph', 'upgrade', 'roundtrip', 'stairway', 'data', 'drift', 'models-registered', 'lint'];
 /** Checks that `check` runs when none are named. */
-export const DEFAULT_CHECKS: CheckId[] = CHECK_ORDER.filter((c) => c !== 'data');
+export const DEFAULT_CHECKS: CheckId[] = CHECK_ORDER;
 
 export interface DriftConfig {
   /** Table name patterns (glob: `*` and `?`, optionally schema-qualified) ignored by drift and live-drift. */
