@@ -10,6 +10,10 @@ import { pathToFileURL } from 'node:url';
 import type { ExecutedStatement, StatementFacts } from '../src/driver/protocol.ts';
 import { lintMigrations } from '../src/lint/engine.ts';
 import type { LintInput, LintRevisionInput } from '../src/lint/types.ts';
+import { loadSqlParser } from '../src/lint/parse.ts';
+
+// sql-parser-cst is loaded when lint needs it (src/lint/parse.ts).
+await loadSqlParser();
 
 const root = resolve(import.meta.dirname, '..');
 const SQUAWK = join(root, '.venv', 'bin', 'squawk');

@@ -4,6 +4,7 @@
 import type { Config } from '../config.ts';
 import type { ThrowawayDatabase } from '../database/provider.ts';
 import { lintMigrations } from '../lint/engine.ts';
+import { loadSqlParser } from '../lint/parse.ts';
 import type { LintRevisionInput } from '../lint/types.ts';
 import type { CheckResult } from '../report/model.ts';
 import type { GraphAnalysis } from './graph.ts';
@@ -11,7 +12,7 @@ import type { OfflineSql } from './offline-sql.ts';
 import type { WalkResult } from './walk.ts';
 import { count } from '../report/wording.ts';
 
-export function lintCheck(input: {
+export async function lintCheck(input: {
   config: Config;
   db: ThrowawayDatabase;
   graph: GraphAnalysis;
@@ -19,8 +20,9 @@ export function lintCheck(input: {
   offline: OfflineSql[];
   /** PR mode: lint only these revisions. */
   newRevisions: Set<string> | null;
-}): CheckResult {
+}): Promise<CheckResult> {
   const started = Date.now();
+  await loadSqlParser();
   const offline = new Map(input.offline.map((o) => [o.revision, o]));
   const revisions: LintRevisionInput[] = [];
   for (const w of input.walk.revisions) {

@@ -7,12 +7,30 @@
 // differ only in names, string values and integers (`ix_users_12` vs `ix_users_13`) share one parse: those are
 // swapped for placeholders, the template is parsed once, and the placeholders are bound back into the result.
 
-import { parse as parseCst, postgresqlKeywords, sqliteKeywords } from 'sql-parser-cst';
+import { InternalError } from '../errors.ts';
 import { isNode, readSetConfig, readStatement } from './cst-statement-reader.ts';
 import { canonicalTypeName, unqualified } from './sql-names.ts';
 import { codeTokens, splitStatements, type Token } from './sql-tokens.ts';
 import { classifyTokens } from './token-classifier.ts';
 import type { AlterAction, ColumnDef, Dialect, ParsedStatement, ParseResult, TypeRef } from './types.ts';
+
+// Loaded when lint needs it, not with the CLI: sql-parser-cst holds about 30 MB once loaded, which a run without
+// lint (and every run while it walks) does without.
+type SqlParserCst = typeof import('sql-parser-cst');
+let cst: SqlParserCst | null = null;
+
+/** Loads sql-parser-cst; createStatementParser() needs it loaded. Idempotent. */
+export async function loadSqlParser(): Promise<void> {
+  // A CommonJS package: Node's loader and esbuild's bundle both give its exports whole as `default` (the named
+  // ones are guessed, and esbuild's guess misses the keyword sets).
+  const mod = (await import('sql-parser-cst')) as SqlParserCst & { default?: SqlParserCst };
+  cst ??= mod.default?.parse ? mod.default : mod;
+}
+
+function parser(): SqlParserCst {
+  if (!cst) throw new InternalError('sql-parser-cst is not loaded: await loadSqlParser() before linting');
+  return cst;
+}
 
 export interface ParsedPiece {
   sql: string;
@@ -34,6 +52,7 @@ export interface ParserOptions {
 }
 
 export function createStatementParser(dialect: Dialect, options: ParserOptions = {}): StatementParser {
+  parser();
   const useTemplates = options.templates ?? true;
   const byText = new Map<string, ParsedPiece[]>();
   const byTemplate = new Map<string, ParseResult | 'template-fails'>();
@@ -114,7 +133,7 @@ interface Template {
 }
 
 function makeTemplate(code: Token[], dialect: Dialect): Template {
-  const keywords = dialect === 'postgresql' ? postgresqlKeywords : sqliteKeywords;
+  const keywords = dialect === 'postgresql' ? parser().postgresqlKeywords : parser().sqliteKeywords;
   const bindings = new Map<string, string>();
   const byValue = new Map<string, string>();
   const placeholder = (kind: 'i' | 'q' | 's', value: string): string => {
@@ -203,7 +222,7 @@ function finalize(result: ParseResult): ParseResult {
 function readWithCst(sql: string, dialect: Dialect): { ok: true; result: ParseResult } | { ok: false; error: string } {
   let program;
   try {
-    program = parseCst(sql, { dialect, paramTypes: dialect === 'postgresql' ? ['$nr'] : ['?', '?nr', ':name', '$name', '@name'] });
+    program = parser().parse(sql, { dialect, paramTypes: dialect === 'postgresql' ? ['$nr'] : ['?', '?nr', ':name', '$name', '@name'] });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     return { ok: false, error: message };

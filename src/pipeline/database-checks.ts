@@ -100,7 +100,7 @@ export async function runDatabaseChecks(
   report.migrations = offline;
 
   if (wants('lint')) {
-    report.checks.push(lintCheck({ config, db, graph, walk, offline, newRevisions: config.pr ? newRevisions : null }));
+    report.checks.push(await lintCheck({ config, db, graph, walk, offline, newRevisions: config.pr ? newRevisions : null }));
   }
 }
 

@@ -12,6 +12,10 @@ import type { Finding } from '../../src/report/model.ts';
 import { fixture } from '../support/env.ts';
 import { runFixture, type RealRun } from './real-run.ts';
 import { HAZARDS, HAZARD_ROWS, RULE_FOR_KEY, SILENT_ROWS } from '../support/lint-hazards-expected.ts';
+import { loadSqlParser } from '../../src/lint/parse.ts';
+
+// sql-parser-cst is loaded when lint needs it (src/lint/parse.ts).
+await loadSqlParser();
 
 /** EXPECTED.md, "Missing lock_timeout": by revision number (#). */
 const LOCK_TIMEOUT_FIRES = [3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 18];

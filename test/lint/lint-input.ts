@@ -4,6 +4,10 @@ import type { ExecutedStatement, StatementFacts } from '../../src/driver/protoco
 import { lintMigrations } from '../../src/lint/engine.ts';
 import type { Dialect, LintConfig, LintRevisionInput } from '../../src/lint/types.ts';
 import type { Finding } from '../../src/report/model.ts';
+import { loadSqlParser } from '../../src/lint/parse.ts';
+
+// sql-parser-cst is loaded when lint needs it (src/lint/parse.ts).
+await loadSqlParser();
 
 export type StatementSpec = string | (Partial<ExecutedStatement> & { sql: string });
 

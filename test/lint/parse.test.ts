@@ -4,10 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createStatementParser } from '../../src/lint/parse.ts';
+import { createStatementParser, loadSqlParser } from '../../src/lint/parse.ts';
 import { codeTokens, splitStatements, tokenize } from '../../src/lint/sql-tokens.ts';
 import { classifyTokens } from '../../src/lint/token-classifier.ts';
 import { repoRoot } from '../support/env.ts';
+
+// sql-parser-cst is loaded when lint needs it (src/lint/parse.ts).
+await loadSqlParser();
 
 const PG_PARSED_BY_CST = [
   'CREATE INDEX CONCURRENTLY ix_users_email ON public.users (email)',

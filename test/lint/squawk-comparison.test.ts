@@ -17,6 +17,10 @@ import { codeTokens, splitStatements, tokenize } from '../../src/lint/sql-tokens
 import type { Finding } from '../../src/report/model.ts';
 import { fixture, repoRoot } from '../support/env.ts';
 import { runFixture, type RealRun } from './real-run.ts';
+import { loadSqlParser } from '../../src/lint/parse.ts';
+
+// sql-parser-cst is loaded when lint needs it (src/lint/parse.ts).
+await loadSqlParser();
 
 const SQUAWK = join(repoRoot, '.venv', 'bin', 'squawk');
 

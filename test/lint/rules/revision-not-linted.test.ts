@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lintMigrations } from '../../../src/lint/engine.ts';
+import { loadSqlParser } from '../../../src/lint/parse.ts';
+
+// sql-parser-cst is loaded when lint needs it (src/lint/parse.ts).
+await loadSqlParser();
 
 test('a revision with neither trace nor offline SQL is a notice naming the offline error', () => {
   const { findings } = lintMigrations({
