@@ -4,6 +4,7 @@
 // downgrade_leaves_no_trace); and a history with five broken revisions vs one plain `upgrade head`. Runs alternate
 // (ours, three, pytest; ours, three, pytest; ...), medians of BENCH_ROUNDS (default 3); ratios come from one run.
 // Peak memory sums node and Python (sampled from /proc); time per phase comes from our own walk's progress line.
+// The seeded stairway (`--checks ...,data`) is timed against the plain stairway on the smallest history.
 // `npm run bench -- --quick`: 30 revisions, SQLite and PostgreSQL, one round (for CI); the full bench is by hand.
 
 import { spawn } from 'node:child_process';
@@ -178,6 +179,26 @@ async function main(): Promise<void> {
             row.pytest.push(p.seconds);
           }
           process.stderr.write(`${row.label} round ${round + 1}: ours ${o.seconds.toFixed(2)} s (${o.peakMb.toFixed(0)} MB), three ${three.seconds.toFixed(2)} s${row.pytest.length ? `, pytest-alembic ${row.pytest.at(-1)!.toFixed(2)} s` : ''}\n`);
+        }
+        rows.push(row);
+      }
+      // The seeded stairway (the data check, issue 12) vs the plain stairway, on the smallest history: ours with and
+      // without `data`, alternating; the "three plain" column holds the run without.
+      {
+        const size = SIZES[0]!;
+        const { dir } = generateHistory(join(work, `${dialect}-${size}-data`), size, { dialect });
+        const row: Row = { label: `${size} revisions, seeded stairway, ${dialect} (vs the plain stairway)`, ours: [], three: [], pytest: [], oursMb: [], pytestOk: true, phases: '', ok: true };
+        for (let round = 0; round < ROUNDS; round++) {
+          const seeded = await ours(dir, dialect, 'graph,upgrade,stairway,data');
+          const report = JSON.parse(seeded.stdout || '{}') as Report;
+          row.ok &&= seeded.ok && (report.checks ?? []).some((c) => c.id === 'data' && c.status === 'passed');
+          row.ours.push(seeded.seconds);
+          row.oursMb.push(seeded.peakMb);
+          row.phases = /walk: .*/.exec(seeded.stderr)?.[0] ?? row.phases;
+          const plain = await ours(dir, dialect, 'graph,upgrade,stairway');
+          row.ok &&= plain.ok;
+          row.three.push(plain.seconds);
+          process.stderr.write(`${row.label} round ${round + 1}: seeded ${seeded.seconds.toFixed(2)} s, plain stairway ${plain.seconds.toFixed(2)} s\n`);
         }
         rows.push(row);
       }
