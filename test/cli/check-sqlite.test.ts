@@ -74,7 +74,9 @@ test('a `pass` downgrade is run and judged by the snapshots; only a raising down
 
 test('--min-downgrade-revision: revisions up to the floor are not downgraded, and the round trip stops there', async () => {
   const run = await sqlite('irreversible', '--min-downgrade-revision', 'bfdef0574a81', '--fail-on', 'warning');
-  assert.equal(run.code, 0, run.stdout);
+  // The data check's own finding (1adbc62d2eba's unique index fails on rows that repeat an email) is not the floor's.
+  assert.deepEqual(check(run.report!, 'data').findings.map((f) => [f.code, f.revision]), [['data/upgrade-fails-on-rows', '1adbc62d2eba']]);
+  assert.equal(run.code, 1, run.stdout);
   assert.deepEqual(check(run.report!, 'stairway').findings, []);
   assert.match(check(run.report!, 'roundtrip').reason ?? '', /went down to bfdef0574a81/);
   const unknown = await sqlite('irreversible', '--min-downgrade-revision', 'nope');
@@ -145,11 +147,16 @@ test('stairway findings can be ignored with a reason on the def downgrade line, 
     cpSync(fixture('irreversible'), dir, { recursive: true });
     const file = join(dir, 'migrations', 'versions', '5050ce1b399f_add_last_seen.py');
     writeFileSync(file, readFileSync(file, 'utf8').replace('def downgrade():', 'def downgrade():  # preflight: ignore[stairway] the column stays on purpose'));
+    // The data check's finding (the unique index of 1adbc62d2eba fails on rows that repeat an email) the same way.
+    const unique = join(dir, 'migrations', 'versions', '1adbc62d2eba_unique_email_index.py');
+    writeFileSync(unique, readFileSync(unique, 'utf8').replace('def downgrade():', 'def downgrade():  # preflight: ignore[data] emails are unique in production'));
     const run = await runCli(['check', dir, '--database', 'sqlite', '--python', venvPython(), '--format', 'json']);
     const stairway = check(run.report!, 'stairway');
     assert.deepEqual(stairway.findings.filter((f) => f.revision === '5050ce1b399f'), []);
     assert.match(stairway.reason ?? '', /ignored by preflight: ignore \(.*the column stays on purpose/);
     assert.deepEqual(check(run.report!, 'lint').findings.filter((f) => f.code === 'unused-ignore'), [], 'lint leaves stairway ids alone');
+    assert.deepEqual(check(run.report!, 'data').findings, []);
+    assert.match(check(run.report!, 'data').reason ?? '', /ignored by preflight: ignore \(.*emails are unique in production/);
     assert.equal(run.code, 0, run.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,10 +4,10 @@
 # elsewhere (found in another table or column after the upgrade) and the downgrade does not bring them back.
 # Promises: pure (reads what it is given); NULL turning into a value (a backfill) is never a loss.
 
-from .seed_values import normalized
+import re
 
-# At most this many findings of one kind per table and column: one row shows it, the count says how many.
-_MIN_MOVED_TEXT = 6
+from .seed_values import SEED_PREFIX, normalized
+
 
 
 def _key(row, cols):
@@ -48,13 +48,17 @@ def _add(findings, kind, key, column, row, **extra):
 
 
 def _moved_to(value, key, column, after_up):
-    """Where after the upgrade a value of `key`.`column` turns up (another table or column), or None."""
-    text = str(normalized(value))
-    if len(text) < _MIN_MOVED_TEXT:
+    """Where after the upgrade a seeded value of `key`.`column` turns up (another table or column), or None. Only
+    the seeder's distinctive values (seed-<table>-<column>-<n>) are looked for: any other value may turn up
+    elsewhere by chance."""
+    token = "%s%s-%s-" % (SEED_PREFIX, key[1], column)
+    found_token = re.search(re.escape(token) + r"\d+", str(normalized(value)))
+    if not found_token:
         return None
+    pattern = re.compile(re.escape(found_token.group(0)) + r"(?!\d)")
     for other, table in after_up.items():
         for col, found in _texts(table["rows"]):
-            if (other, col) != (key, column) and text in found:
+            if (other, col) != (key, column) and pattern.search(found):
                 return "%s.%s" % (other[1], col)
     return None
 
@@ -77,7 +81,9 @@ def compare(before, after_up, after_down, pks):
         dropped = [c for c in was["columns"] if c not in up["columns"] and c in down["columns"]]
         for row in was["rows"]:
             after = now.get(_key(row, ident)) if ident else None
-            if after is None and key in after_up and ident and not truncated:
+            if after is None and truncated:
+                continue  # beyond the rows read: nothing to say about it
+            if after is None and key in after_up and ident:
                 # Without a primary key a row whose values changed is not found either: lost only when no row
                 # holds its non-NULL values.
                 known = [c for c in (ident if ident == pk else common) if row.get(c) is not None]

@@ -34,13 +34,14 @@ class DataWalk(object):
         """Our reads and inserts in a transaction of our own (committed), off the statement trace, timed."""
         RECORDER.in_facts = True
         started = time.perf_counter()
-        own = None if self.conn.in_transaction() else self.conn.begin()
+        # Inside env.py's own transaction (it holds one for the whole run): a SAVEPOINT of ours, so that a failure
+        # of ours never aborts the transaction its migrations run in.
+        own = self.conn.begin_nested() if self.conn.in_transaction() else self.conn.begin()
         try:
             yield
-            if own is not None:
-                own.commit()
+            own.commit()
         except Exception as e:
-            if own is not None and own.is_active:
+            if own.is_active:
                 own.rollback()
             self.error = self.error or "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[0] if str(e).strip() else "")
         finally:
