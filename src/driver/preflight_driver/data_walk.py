@@ -137,9 +137,10 @@ class DataWalk(object):
                 self.conn.execute(sa.text("TRUNCATE TABLE %s CASCADE" % ", ".join(
                     seed_tables.qualified(self.conn, k) for k in keys)))
             elif keys:
-                # Children first where foreign keys are enforced; the rest deferred to the commit.
-                self.conn.execute(sa.text("PRAGMA defer_foreign_keys = ON"))
-                for key in keys:
+                # Children before their parents, for a connection that enforces foreign keys.
+                known = dict((k, self.tables[k]) for k in keys if k in self.tables)
+                ordered = list(reversed(seed_data.dependency_order(known))) + [k for k in keys if k not in known]
+                for key in ordered:
                     self.conn.execute(sa.text("DELETE FROM %s" % seed_tables.qualified(self.conn, key)))
 
     def failure_row(self, phase, statement, message=""):
