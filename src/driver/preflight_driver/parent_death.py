@@ -5,7 +5,8 @@
 # PR_SET_PDEATHSIG; its Python handler runs between bytecodes), and a thread sees our parent change while the main
 # thread waits in C (a long statement on the server, with the GIL released).
 # Promises: only when the driver leads its own process group (as the CLI starts it); a no-op where prctl cannot be
-# had; a parent already gone ends us at once.
+# had; a parent already gone ends us at once. The thread starts with the first call that may run project code
+# (start_watch), after containment: a process with a second thread cannot enter a user namespace.
 
 import ctypes
 import ctypes.util
@@ -17,6 +18,7 @@ import time
 
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.5
+_armed = {"parent": None, "watching": False}
 
 
 def _kill_group(*_args):
@@ -43,6 +45,14 @@ def die_with_parent():
                 signal.signal(signal.SIGTERM, _kill_group)
         except (OSError, AttributeError):
             pass
-    threading.Thread(target=_watch, args=(parent,), name="preflight-parent-death", daemon=True).start()
+    _armed["parent"] = parent
     if os.getppid() != parent:
         _kill_group()  # the parent died while we set up: no signal will come
+
+
+def start_watch():
+    """The watch thread, once; nothing when die_with_parent() did not arm (not our own process group)."""
+    if _armed["parent"] is None or _armed["watching"]:
+        return
+    _armed["watching"] = True
+    threading.Thread(target=_watch, args=(_armed["parent"],), name="preflight-parent-death", daemon=True).start()
