@@ -134,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
   commonOptions(
     program
       .command('check')
-      .description('revision graph, upgrade, round trip, stairway (also on seeded rows), drift and lint on a throwaway database')
+      .description('revision graph, upgrade, round trip, stairway, drift and lint on a throwaway database (and, asked for, the stairway on seeded rows)')
       .argument('[dir]', 'directory holding alembic.ini', '.'),
   )
     .option('--database <db>', 'auto, sqlite, postgres-local, postgres-docker, or a PostgreSQL server URL to create a throwaway database in')

@@ -16,7 +16,10 @@ export type { DatabaseChoice };
 /** Checks that `check` runs by default, in the order they run. */
 export const CHECK_ORDER: CheckId[] = ['graph', 'upgrade', 'roundtrip', 'stairway', 'data', 'drift', 'models-registered', 'lint'];
 /** Checks that `check` runs when none are named. */
-export const DEFAULT_CHECKS: CheckId[] = CHECK_ORDER;
+// `data` is asked for by name: on real projects (the corpus: optuna, zenml) its generated rows still take values the
+// application never writes (text in an enum column SQLAlchemy checks on read, non-JSON text a migration parses),
+// and its errors there are false alarms.
+export const DEFAULT_CHECKS: CheckId[] = CHECK_ORDER.filter((c) => c !== 'data');
 
 export interface DriftConfig {
   /** Table name patterns (glob: `*` and `?`, optionally schema-qualified) ignored by drift and live-drift. */
