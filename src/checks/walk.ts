@@ -177,7 +177,7 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
     const { revision, phase, error } = result.failure;
     const at = index.get(revision)!;
     const walk = revisions[at]!;
-    if (opts.data && !noSeed.has(revision) && (result.failure.data?.rows ?? 0) > 0) {
+    if (opts.data && !noSeed.has(revision) && ((result.failure.data?.rows ?? 0) > 0 || result.failure.data?.anySeeded)) {
       // Failed with rows in the tables: a data failure only if the same step passes on the same schema without
       // them. The database comes back without seeded rows (restore points never hold any), and the walk goes on
       // from the un-seeded attempt, so the stairway's own verdicts are those of an empty database.

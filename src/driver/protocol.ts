@@ -178,6 +178,8 @@ export interface RevisionData {
   rows?: number;
   /** Rows the seeder inserted before the upgrade, per table. */
   seeded?: Record<string, number>;
+  /** Rows of ours went in during this walk; they stay in the tables after the seeder fails (error). */
+  anySeeded?: boolean;
   lost?: DataLoss[];
   /** The seeder or the comparison failed (the walk went on without them). */
   error?: string;

@@ -28,6 +28,7 @@ class DataWalk(object):
         self.listed = None  # the user tables as last listed
         self.relist = True  # the last upgrade may have created, dropped or renamed a table
         self.error = None
+        self.seeded_any = False  # rows of ours went in during this walk (they stay when seeding later fails)
 
     @contextmanager
     def _ours(self):
@@ -67,19 +68,22 @@ class DataWalk(object):
         return keys
 
     def before_upgrade(self, seed):
-        """Seeds (unless told not to) and remembers the rows; {"rows": n, "seeded": {table: n}}."""
+        """Seeds (unless told not to) and remembers the rows; {"rows": n, "seeded": {table: n}, "anySeeded": bool}.
+        After an error the rows seeded before it are still in the tables: anySeeded says so, so that a failing step
+        is still tried without them."""
         if self.error:
-            return {"error": self.error}
+            return {"error": self.error, "anySeeded": self.seeded_any}
         seeded = {}
         with self._ours():
             self._refresh()
             if seed:
                 seeded = self.seeder.seed(self.tables, self.rows, lambda keys: seed_tables.read_rows(self.conn, keys))
+        self.seeded_any = self.seeded_any or bool(seeded)
         if self.error:
-            return {"error": self.error}
+            return {"error": self.error, "anySeeded": self.seeded_any}
         self.before = dict(self.rows)
         self.after_up = None
-        out = {"rows": sum(len(v["rows"]) for v in self.rows.values())}
+        out = {"rows": sum(len(v["rows"]) for v in self.rows.values()), "anySeeded": self.seeded_any}
         if seeded:
             out["seeded"] = dict((k[1], n) for k, n in seeded.items())
         return out
