@@ -46,6 +46,24 @@ test('ATTACH of another file in a migration is refused with the migration file a
   assert.ok(readFileSync(precious).equals(bytes), 'the precious file is byte for byte as it was');
 });
 
+for (const [how, lines] of [
+  ['a bound parameter', (file: string) => [`    op.get_bind().exec_driver_sql("ATTACH DATABASE ? AS prod", (${JSON.stringify(file)},))`]],
+  ['an expression', (file: string) => [`    op.execute("ATTACH DATABASE '${file.slice(0, -3)}' || '.db' AS prod")`]],
+] as const) {
+  test(`ATTACH of a file named by ${how} (SQLite does not tell the file) is refused; the file is untouched`, async () => {
+    const precious = join(work, `precious-${how.replace(/\W/g, '')}.db`);
+    sqlite(precious, 'CREATE TABLE gold (x TEXT)');
+    sqlite(precious, "INSERT INTO gold VALUES ('gold')");
+    const bytes = readFileSync(precious);
+    const dir = hostileProject(work, `attach-${how.replace(/\W/g, '')}`, [...lines(precious), '    op.execute("DELETE FROM prod.gold")'].join('\n'));
+    const result = await run(dir);
+    assert.equal(result.code, 2, `exit ${result.code}\n${result.stdout}\n${result.stderr}`);
+    assert.match(result.report!.error!.message, /^refused to connect to sqlite:\/\/\/<a file named by a parameter or an expression> \(ATTACH DATABASE\)/);
+    assert.equal(sqlite(precious, 'SELECT x FROM gold'), "[('gold',)]");
+    assert.ok(readFileSync(precious).equals(bytes));
+  });
+}
+
 test("ATTACH of an in-memory or temporary database is the throwaway's own business: the upgrade passes", async () => {
   const dir = hostileProject(work, 'attach-memory', [
     `    op.execute("ATTACH DATABASE ':memory:' AS scratch")`,

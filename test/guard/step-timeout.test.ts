@@ -69,3 +69,17 @@ test('env.py that hangs before any revision: the timeout and the heartbeat name 
   assert.match(run.stderr, /still running: env\.py \(before any revision ran/);
   assert.doesNotMatch(run.stderr, /still running: revision/);
 });
+
+test('a migration that hangs only while its offline SQL is written: the timeout names the revision, not env.py', async () => {
+  const dir = hostileProject(work, 'offline-hang', [
+    '    if op.get_context().as_sql:',
+    '        time.sleep(120)',
+  ].join('\n'));
+  const run = await runCli(['check', dir, '--database', 'sqlite', '--python', venvPython(), '--checks', 'lint',
+    '--step-timeout', '7s', '--format', 'json'], { dist: true });
+  assert.equal(run.code, 1, run.stderr);
+  const f = run.report!.checks.flatMap((c) => c.findings).find((x) => x.code.endsWith('/step-timeout'));
+  assert.ok(f, JSON.stringify(run.report!.checks));
+  assert.doesNotMatch(f.message, /^env\.py/);
+  assert.match(f.message, new RegExp(`revision ${HOSTILE}`));
+});

@@ -86,6 +86,14 @@ _MAX_PARTIAL_ROOTS = 400
 _PRIVATE = ("_root", "_oid")
 
 
+def _in_transaction(conn):
+    """Whether SQLAlchemy holds a transaction on the connection (env.py's own, around every step)."""
+    try:
+        return bool(conn.in_transaction())
+    except Exception:
+        return True  # unknown: assume the careful case
+
+
 def _quote(text):
     return "'%s'" % text.replace("'", "''")
 
@@ -156,8 +164,7 @@ class PgSnapshots(object):
         name = fast.function_name(self.partial_queries)
         cur.execute("SELECT to_regprocedure(%s) IS NOT NULL" % _quote(name + "(bigint, integer)"))
         if not cur.fetchone()[0]:
-            # A function that cannot be made (an error is caught in the DO block's own handler) leaves the
-            # prepared path in force.
+            # A function that cannot be made (the DO block swallows the error) leaves the prepared path in force.
             cur.execute(fast.install_sql(name, self.partial_queries, _READY[len("SELECT "):], _DIRTY))
         cur.execute("SELECT to_regprocedure(%s) IS NOT NULL" % _quote(name + "(bigint, integer)"))
         self.fast = name if cur.fetchone()[0] else None
@@ -204,8 +211,23 @@ class PgSnapshots(object):
         """One round trip; False when only the prepared path will do (a full read, or roots only our map of
         dropped objects names)."""
         since = self.watermark
-        cur.execute(fast.call_sql(self.fast, since, _MAX_PARTIAL_ROOTS))
-        row = cur.fetchone()
+        # Inside env.py's own transaction a failing call would abort it: look first (a migration may have dropped
+        # our schema). Outside, the call is the look: on failure our implicit transaction is rolled back.
+        outer = _in_transaction(self.conn)
+        if outer:
+            cur.execute(fast.exists_sql(self.fast))
+            if not cur.fetchone()[0]:
+                self.fast = None
+                return False
+        try:
+            cur.execute(fast.call_sql(self.fast, since, _MAX_PARTIAL_ROOTS))
+            row = cur.fetchone()
+        except Exception:
+            if outer:
+                raise
+            dbapi_connection(self.conn).rollback()
+            self.fast = None
+            return False
         ready, watermark, full, dropped, read = row[:5]
         texts = list(row[5:])
         if not ready:

@@ -50,12 +50,18 @@ END""" % {
               "OUT _pf_watermark bigint, OUT _pf_full boolean, OUT _pf_dropped text, OUT _pf_read text, %s) "
               "LANGUAGE plpgsql SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan "
               "AS $pf_take$%s$pf_take$" % (name, outs, body))
+    # A function that cannot be made leaves the prepared path in force: the error stays inside the block.
     return ("DO $pf_install$ BEGIN PERFORM set_config('allow_system_table_mods', 'on', true); EXECUTE %s; "
-            "PERFORM set_config('allow_system_table_mods', 'off', true); END $pf_install$" % _literal(create))
+            "PERFORM set_config('allow_system_table_mods', 'off', true); "
+            "EXCEPTION WHEN OTHERS THEN NULL; END $pf_install$" % _literal(create))
 
 
 def _literal(text):
     return "'%s'" % text.replace("'", "''")
+
+
+def exists_sql(name):
+    return "SELECT to_regprocedure('%s(bigint, integer)') IS NOT NULL" % name
 
 
 def call_sql(name, watermark, max_roots):

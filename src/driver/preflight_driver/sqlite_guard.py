@@ -39,7 +39,15 @@ def _attach_authorizer(module):
     def authorize(action, arg1, _arg2, _db, _source):
         if action != attach:
             return ok
-        name = arg1 or ""
+        if arg1 is None:
+            # A bound parameter or an expression: SQLite does not say the file. Only a literal '' or ':memory:'
+            # (or a memory URI) is known to be private.
+            try:
+                refuse_call("sqlite:///<a file named by a parameter or an expression>", "ATTACH DATABASE", sys._getframe(1))
+            except Exception:
+                pass
+            return deny
+        name = arg1
         try:
             check_sqlite("ATTACH DATABASE", name, name.startswith("file:"), sys._getframe(1))
         except Exception:  # RefusedConnection, remembered for the command's report
