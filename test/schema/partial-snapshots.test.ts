@@ -96,7 +96,7 @@ async function check(dialect: 'postgresql' | 'sqlite', cases: Cases, leftovers: 
       const id = p.order.find((r) => r.endsWith(`_${name.replace(/-/g, '_')}`))!;
       assert.ok(partial.traces[id]!.length > 0, `${dialect}: the ${name} left behind is found: ${JSON.stringify(partial.traces)}`);
     }
-    if (dialect === 'postgresql') assert.match(partial.lines.join('\n'), /partial reading/, 'the PostgreSQL walk read partially');
+    if (dialect === 'postgresql') assert.match(partial.lines.join('\n'), /partial reading \d+ roots; [1-9]\d* in one round trip/, 'the PostgreSQL walk read partially, through the snapshot function');
   } finally {
     await db.dispose();
     await driver.close();
