@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-ZQPQH3PX.js";
+} from "./chunk-VS4J2Q3H.js";
 import {
   __commonJS,
   __require,

@@ -20,6 +20,10 @@ from preflight_driver import protocol  # noqa: E402  (first: it takes the real s
 
 protocol.require_libraries()
 
+from preflight_driver.parent_death import die_with_parent  # noqa: E402
+
+die_with_parent()
+
 from preflight_driver.main import main  # noqa: E402
 
 main()

@@ -8,7 +8,8 @@
 # Covered: psycopg2 (_connect, which psycopg2.connect calls), psycopg 3 (generators.connect, which every sync and
 # async connection attempt goes through), asyncpg (connect_utils._connect: connect, create_pool), pg8000 (the core
 # connection class), sqlite3 (sqlite3.connect and sqlite3.dbapi2.connect, which SQLAlchemy's pysqlite dialect
-# calls), aiosqlite (connect; its worker thread ends in sqlite3.connect). Drivers of other databases (pymysql,
+# calls), aiosqlite (connect; its worker thread ends in sqlite3.connect), and ATTACH on those SQLite connections
+# (sqlite_guard.py). Drivers of other databases (pymysql,
 # MySQLdb, aiomysql, asyncmy, mysql.connector, pyodbc, pymssql, oracledb, cx_Oracle) are refused outright: the
 # throwaway database is never theirs. Modules imported later are patched as they load (an import hook).
 #
@@ -24,8 +25,9 @@ import sysconfig
 import threading
 
 from . import state
-from .dbapi_targets import libpq_target, pg_allowed, pg_endpoint, shown_pg, socket_file, sqlite_file, throwaway_target
+from .dbapi_targets import libpq_target, pg_allowed, pg_endpoint, shown_pg, socket_file, throwaway_target
 from .positions import file_kind, rel
+from .sqlite_guard import patch_aiosqlite, patch_sqlite3
 
 _LIBRARY_DIRS = tuple(sorted(set(
     os.path.realpath(p) + os.sep for p in (sysconfig.get_paths().get("stdlib"), sysconfig.get_paths().get("platstdlib"))
@@ -120,18 +122,6 @@ def _check_libpq(via, opts, frame):
     if why is None and pg_allowed(endpoints, dbname):
         return
     _refuse_call(shown_pg(endpoints, dbname, user), via, frame, why)
-
-
-# --- SQLite ------------------------------------------------------------------------------------------------------
-
-def _check_sqlite(via, database, uri, frame):
-    path = sqlite_file(database, uri)
-    if path is None:
-        return
-    target = throwaway_target()
-    if target is not None and target[0] == "sqlite" and target[1] == path:
-        return
-    _refuse_call("sqlite:///%s" % path, via, frame)
 
 
 # --- the patches ---------------------------------------------------------------------------------------------------
@@ -269,46 +259,6 @@ def _patch_pg8000(module):
     cls.__init__ = _marked(__init__)
 
 
-def _sqlite_connect(original):
-    @functools.wraps(original)
-    def connect(database, *args, **kwargs):
-        uri = kwargs.get("uri", args[6] if len(args) > 6 else False)
-        _check_sqlite("sqlite3.connect", database, uri, sys._getframe(1))
-        return original(database, *args, **kwargs)
-
-    return _marked(connect)
-
-
-def _patch_sqlite3(module):
-    original = getattr(module, "connect", None)
-    if original is None or getattr(original, "__preflight_guard__", False):
-        return
-    wrapped = _sqlite_connect(original)
-    for name in ("sqlite3", "sqlite3.dbapi2"):
-        mod = sys.modules.get(name)
-        if mod is not None and getattr(mod, "connect", None) is original:
-            mod.connect = wrapped
-    module.connect = wrapped
-
-
-def _patch_aiosqlite(module):
-    original = getattr(module, "connect", None)
-    if original is None or getattr(original, "__preflight_guard__", False):
-        return
-
-    @functools.wraps(original)
-    def connect(database, *args, **kwargs):
-        # Checked here, where the caller is on the stack; sqlite3.connect in the worker thread checks again.
-        _check_sqlite("aiosqlite.connect", database, kwargs.get("uri", False), sys._getframe(1))
-        return original(database, *args, **kwargs)
-
-    wrapped = _marked(connect)
-    for name in ("aiosqlite", "aiosqlite.core"):
-        mod = sys.modules.get(name)
-        if mod is not None and getattr(mod, "connect", None) is original:
-            mod.connect = wrapped
-
-
 def _patch_foreign(module):
     for attr in ("connect", "Connect", "create_pool"):
         original = getattr(module, attr, None)
@@ -336,9 +286,9 @@ _PATCHES = {
     "psycopg.generators": _patch_psycopg_generators,
     "asyncpg.connect_utils": _patch_asyncpg,
     "pg8000.core": _patch_pg8000,
-    "sqlite3": _patch_sqlite3,
-    "sqlite3.dbapi2": _patch_sqlite3,
-    "aiosqlite": _patch_aiosqlite,
+    "sqlite3": patch_sqlite3,
+    "sqlite3.dbapi2": patch_sqlite3,
+    "aiosqlite": patch_aiosqlite,
 }
 for _name in _FOREIGN:
     _PATCHES[_name] = _patch_foreign

@@ -8,7 +8,7 @@ from alembic.util import CommandError
 
 from . import state
 from .positions import call_at, file_kind, innermost_tb_entry, rel
-from .protocol import DriverFailure, clean, mask_text
+from .protocol import DriverFailure, clean, mask_text, send
 from .trace import RECORDER
 
 
@@ -147,8 +147,14 @@ def public_steps(steps):
     return out
 
 
-def run_command(fn, mode):
+def run_command(fn, mode, revisions=True):
+    """Runs one env.py command. `revisions`: it applies revisions online, each announcing its step (trace.py)."""
     state.GUARD["tripped"] = None
+    if mode == "online" and revisions:
+        # Until the first revision's step starts, the time is env.py's (imports, engine, connection, configure):
+        # said so the TS side's heartbeat and step timeout name env.py, not a revision that has not begun. Not
+        # offline (no step is announced there) nor where no revision runs (drift, loading the script environment).
+        send({"id": None, "step": {"phase": "env.py"}})
     try:
         fn()
     except (Exception, SystemExit) as e:

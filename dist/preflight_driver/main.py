@@ -13,6 +13,7 @@ import sqlalchemy
 
 from . import current, graph, offline, project, snapshots_sqlite, steps, walk
 from .containment import do_contain
+from .parent_death import start_watch
 from .guard import install_guard
 from .protocol import STARTED, DriverFailure, clean, mask_text, read_line, send
 from .trace import install_hooks
@@ -31,6 +32,8 @@ METHODS = {
     "sqlite-snapshot": snapshots_sqlite.do_sqlite_snapshot,
     "contain": do_contain,
 }
+# Calls that run no project code: answered before containment, which needs the driver single-threaded.
+_BEFORE_CONTAINMENT = ("inspect", "contain")
 
 
 def handle(request):
@@ -40,6 +43,8 @@ def handle(request):
     if method == "shutdown":
         send({"id": rid, "result": {"ok": True}})
         return False
+    if method not in _BEFORE_CONTAINMENT:
+        start_watch()
     fn = METHODS.get(method)
     if fn is None:
         send({"id": rid, "error": {"kind": "internal", "message": "unknown method %r" % (method,), "traceback": ""}})

@@ -62,7 +62,7 @@ def run_revision_environment():
                 script.run_env()
 
         try:
-            run_command(run, "offline" if as_sql else "online")
+            run_command(run, "offline" if as_sql else "online", revisions=False)
         except DriverFailure as e:
             first_error = first_error or e
             continue

@@ -7,6 +7,7 @@
 import hashlib
 import json
 
+from . import snapshots_pg_take as fast
 from .trace import dbapi_connection
 
 # Lives in a pg_-prefixed schema, which snapshots and SQLAlchemy's reflection both leave out; created with
@@ -85,6 +86,14 @@ _MAX_PARTIAL_ROOTS = 400
 _PRIVATE = ("_root", "_oid")
 
 
+def _in_transaction(conn):
+    """Whether SQLAlchemy holds a transaction on the connection (env.py's own, around every step)."""
+    try:
+        return bool(conn.in_transaction())
+    except Exception:
+        return True  # unknown: assume the careful case
+
+
 def _quote(text):
     return "'%s'" % text.replace("'", "''")
 
@@ -123,7 +132,8 @@ class PgSnapshots(object):
         self.loaded = False
         self.tracking = False
         self.watermark = 0
-        self.stats = {"full": 0, "partial": 0, "roots": 0}
+        self.stats = {"full": 0, "partial": 0, "roots": 0, "oneTrip": 0}
+        self.fast = None  # the one-round-trip function (snapshots_pg_take.py), once made
 
     def _cursor(self):
         return dbapi_connection(self.conn).cursor()
@@ -146,10 +156,27 @@ class PgSnapshots(object):
                 cur.execute("SELECT coalesce(max(id), 0) FROM pg_preflight.ddl_log")
                 self.watermark = int(cur.fetchone()[0])
                 self.tracking = True
+                self._install_fast(cur)
         finally:
             cur.close()
 
+    def _install_fast(self, cur):
+        name = fast.function_name(self.partial_queries)
+        cur.execute("SELECT to_regprocedure(%s) IS NOT NULL" % _quote(name + "(bigint, integer)"))
+        if not cur.fetchone()[0]:
+            # A function that cannot be made (the DO block swallows the error) leaves the prepared path in force.
+            cur.execute(fast.install_sql(name, self.partial_queries, _READY[len("SELECT "):], _DIRTY))
+        cur.execute("SELECT to_regprocedure(%s) IS NOT NULL" % _quote(name + "(bigint, integer)"))
+        self.fast = name if cur.fetchone()[0] else None
+
     def take(self):
+        if self.fast and self.tracking and self.loaded:
+            cur = self._cursor()
+            try:
+                if self._take_fast(cur):
+                    return self._snapshot()
+            finally:
+                cur.close()
         cur = self._cursor()
         try:
             # The statements are looked up each time rather than remembered: psycopg 3 runs DEALLOCATE ALL on its
@@ -175,7 +202,55 @@ class PgSnapshots(object):
                 cur.execute("SELECT set_config('search_path', %s, false)%s" % (_quote(saved), restore))
         finally:
             cur.close()
+        return self._snapshot()
+
+    def _snapshot(self):
         return PgSnapshot(dict(self.roots), "%040x" % self.total, len(self.queries))
+
+    def _take_fast(self, cur):
+        """One round trip; False when only the prepared path will do (a full read, or roots only our map of
+        dropped objects names)."""
+        since = self.watermark
+        # Inside env.py's own transaction a failing call would abort it: look first (a migration may have dropped
+        # our schema). Outside, the call is the look: on failure our implicit transaction is rolled back.
+        outer = _in_transaction(self.conn)
+        if outer:
+            cur.execute(fast.exists_sql(self.fast))
+            if not cur.fetchone()[0]:
+                self.fast = None
+                return False
+        try:
+            cur.execute(fast.call_sql(self.fast, since, _MAX_PARTIAL_ROOTS))
+            row = cur.fetchone()
+        except Exception:
+            if outer:
+                raise
+            dbapi_connection(self.conn).rollback()
+            self.fast = None
+            return False
+        ready, watermark, full, dropped, read = row[:5]
+        texts = list(row[5:])
+        if not ready:
+            self.tracking = False  # dropped or disabled by a migration: from now on, full reads
+            return False
+        if watermark is not None:
+            self.watermark = int(watermark)
+        roots = fast.oids(read)
+        gone = fast.oids(dropped)
+        # A dropped object's root, from what earlier reads found: re-read unless the root itself is what went.
+        extra = set(self.owner[o] for o in gone if o in self.owner) - roots
+        if full or len(roots | extra) > _MAX_PARTIAL_ROOTS or (extra - gone):
+            # The log, not our reads, decides: the prepared path reads the log again from the old watermark.
+            self.watermark = since
+            return False
+        for root in roots | extra:
+            self._drop(root)
+        self.stats["oneTrip"] += 1
+        if roots:
+            self._add(texts)
+            self.stats["partial"] += 1
+            self.stats["roots"] += len(roots)
+        return True
 
     def _dirty(self, cur, prepared):
         """The roots to read again, or None for a full read."""

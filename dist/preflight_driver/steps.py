@@ -113,5 +113,5 @@ def do_drift(params):
     module = _drift_module()
     result = {}
     RECORDER.reset(False, False, False, False)
-    run_command(lambda: result.update(module.compare(state.PROJECT.cfg, params)), "online")
+    run_command(lambda: result.update(module.compare(state.PROJECT.cfg, params)), "online", revisions=False)
     return result

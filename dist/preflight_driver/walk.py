@@ -7,6 +7,7 @@ import time
 from alembic.script import ScriptDirectory
 
 from . import snapshots_pg, snapshots_sqlite, state
+from .data_walk import DataWalk
 from .errors import public_steps, run_command
 from .fresh_step import FreshSteps
 from .protocol import DriverFailure, failure, require_url, send
@@ -58,6 +59,10 @@ def _timed_step(fresh, key, step):
     state.WALK_TIMES[key] += (time.perf_counter() - started) * 1000
 
 
+def _sql_of(rec):
+    return [s.get("sql") for s in (rec.steps[-1]["statements"] if rec.steps else ())]
+
+
 def do_walk(params):
     """The stairway in ONE env.py run: for each revision, upgrade (traced), snapshot, and when asked downgrade,
     snapshot, compare, upgrade again: Alembic's own RevisionSteps, one transaction each. Snapshots are compared by
@@ -76,11 +81,12 @@ def do_walk(params):
     out = {"revisions": [], "full": {}}
     where = {"revision": None, "phase": None}
     progress = {"at": time.perf_counter()}
-    state.WALK_TIMES.update(snapshotMs=0.0, snapshots=0, upMs=0.0, downMs=0.0, reupMs=0.0)
+    state.WALK_TIMES.update(snapshotMs=0.0, snapshots=0, upMs=0.0, downMs=0.0, reupMs=0.0, seedMs=0.0)
     state.PREPARED["walks"] += 1
     state.PREPARED["name"] = "_preflight_snapshot_%d" % state.PREPARED["walks"]
     walk_started = time.perf_counter()
-    holder = {"snaps": None}
+    holder = {"snaps": None, "data": None}
+    no_seed = set(params.get("noSeed") or [])
 
     def last_step():
         return public_steps(rec.steps[-1:])[0] if rec.steps else None
@@ -94,6 +100,8 @@ def do_walk(params):
             snaps = _Snapshots(conn, spec) if spec.get("kind") in ("postgresql", "sqlite") else None
             holder["snaps"] = snaps
             fresh = FreshSteps(context)
+            # The seeded stairway (`data` check): rows before each upgrade, compared after its downgrade.
+            data = holder["data"] = DataWalk(conn) if params.get("data") else None
             current = None
             resume = params.get("resume")
             if resume:
@@ -124,10 +132,14 @@ def do_walk(params):
                 stairway = bool(entry.get("stairway")) and snaps is not None
                 if stairway and current is None:
                     current = snaps.take()
+                if data is not None:
+                    item["data"] = data.before_upgrade(revision not in no_seed)
                 where.update(revision=revision, phase="up")
                 rec.trace, rec.facts = True, facts
                 yield from _timed_step(fresh, "upMs", RevisionStep(rmap, sc, True))
                 item["upgrade"] = last_step()
+                if data is not None:
+                    data.after_upgrade(_sql_of(rec), stairway)
                 after = None
                 if snaps is not None and (stairway or revision in want_full):
                     after = snaps.take()
@@ -139,6 +151,8 @@ def do_walk(params):
                     rec.trace, rec.facts = True, False
                     yield from _timed_step(fresh, "downMs", RevisionStep(rmap, sc, False))
                     item["downgrade"] = last_step()
+                    if data is not None:
+                        item["data"] = dict(item["data"] or {}, **(data.after_downgrade(_sql_of(rec)) or {}))
                     down = snaps.take()
                     if down.digest != current.digest:
                         item["trace"] = {"before": snaps.raw(current), "afterDown": snaps.raw(down)}
@@ -149,6 +163,8 @@ def do_walk(params):
                         # What the downgrade left may change what the upgrade makes: look again.
                         after = snaps.take()
                 current = after
+            if data is not None:
+                data.clear_rows()
             if params.get("head") and snaps is not None:
                 out["head"] = snaps.raw(current if current is not None else snaps.take())
             where.update(revision=None, phase=None)
@@ -165,6 +181,10 @@ def do_walk(params):
         payload.pop("steps", None)
         payload.setdefault("revision", where["revision"])
         out["failure"] = {"revision": where["revision"], "phase": where["phase"], "error": payload}
+        if holder["data"] is not None:
+            statement = (payload.get("db") or {}).get("statement") or (rec.failed_statement or {}).get("sql")
+            out["failure"]["data"] = dict(out["revisions"][-1].get("data") or {},
+                                          row=holder["data"].failure_row(where["phase"], statement, payload.get("message") or ""))
     finally:
         rec.reset(False, False, False, False)
     if holder["snaps"] is not None:
