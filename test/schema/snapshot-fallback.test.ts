@@ -22,3 +22,21 @@ test('a migration dropping pg_preflight: no crash, full reads, the usual verdict
   assert.deepEqual(check(run.report!, 'stairway').findings.map((f) => [f.code, f.revision]), [['stairway/reupgrade-failed', HOSTILE]]);
   assert.match(run.stderr, /walk: .*\(\d+ full, \d+ partial/);
 });
+
+test('a migration that SETs ROLE to a role of its own: the snapshots after its step still read (was exit 2)', async () => {
+  const dir = hostileProject(work, 'role', [
+    "    op.execute('CREATE ROLE appowner')",
+    "    op.execute('GRANT ALL ON SCHEMA public TO appowner')",
+    "    op.execute('GRANT ALL ON alembic_version TO appowner')",
+    "    op.execute('SET ROLE appowner')",
+    "    op.execute('CREATE TABLE owned_by_app (id int)')",
+  ].join('\n'));
+  const run = await runCli(['check', dir, '--database', 'postgres-local', '--python', venvPython(),
+    '--checks', 'graph,upgrade,stairway', '--format', 'json'], { dist: true });
+  assert.equal(run.report!.error, undefined, JSON.stringify(run.report!.error));
+  assert.equal(check(run.report!, 'upgrade').status, 'passed');
+  // As plain alembic: the `pass` downgrade leaves the table, and the re-upgrade's CREATE ROLE finds the role there.
+  assert.deepEqual(check(run.report!, 'stairway').findings.map((f) => [f.code, f.revision]),
+    [['stairway/downgrade-leaves-trace', HOSTILE], ['stairway/reupgrade-failed', HOSTILE]]);
+  assert.match(run.stderr, /in one round trip/);
+});
