@@ -18,6 +18,10 @@ _INSTALL = r"""DO $preflight$ BEGIN
   CREATE SCHEMA IF NOT EXISTS pg_preflight;
   CREATE UNLOGGED TABLE IF NOT EXISTS pg_preflight.ddl_log (
     id bigserial PRIMARY KEY, classid oid, objid oid, dropped boolean);
+  -- Readable whoever the session is: a migration may SET ROLE to a role of its own, and the snapshot after its step
+  -- runs under that role.
+  GRANT USAGE ON SCHEMA pg_preflight TO PUBLIC;
+  GRANT SELECT ON pg_preflight.ddl_log TO PUBLIC;
   CREATE OR REPLACE FUNCTION pg_preflight.log_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog AS $f$ BEGIN
       INSERT INTO pg_preflight.ddl_log (classid, objid, dropped)

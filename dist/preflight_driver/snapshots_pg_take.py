@@ -48,7 +48,7 @@ END""" % {
     }
     create = ("CREATE OR REPLACE FUNCTION %s(_pf_since bigint, _pf_max int, OUT _pf_ready boolean, "
               "OUT _pf_watermark bigint, OUT _pf_full boolean, OUT _pf_dropped text, OUT _pf_read text, %s) "
-              "LANGUAGE plpgsql SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan "
+              "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan "
               "AS $pf_take$%s$pf_take$" % (name, outs, body))
     # A function that cannot be made leaves the prepared path in force: the error stays inside the block.
     return ("DO $pf_install$ BEGIN PERFORM set_config('allow_system_table_mods', 'on', true); EXECUTE %s; "
