@@ -85,3 +85,37 @@ for (const [dialect, database] of DATABASES) {
     });
   }
 }
+
+// A lookup table made in one revision and filled with fixed ids in the next (roles 1, 2, 3): our rows must not take
+// those ids (they did: the sequence gave them 1..3, and the bulk insert failed as a false data error).
+test('a lookup table filled with fixed ids by a later revision gives no data finding, on SQLite and PostgreSQL', async () => {
+  const { cpSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const work = mkdtempSync(join(tmpdir(), 'preflight-lookup-'));
+  try {
+    const dir = join(work, 'p');
+    cpSync(fixture('healthy'), dir, { recursive: true });
+    const versions = join(dir, 'migrations', 'versions');
+    const file = (rev: string, down: string, up: string, downBody: string) => writeFileSync(join(versions, `${rev}_x.py`),
+      `"""x\n\nRevision ID: ${rev}\nRevises: ${down}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n` +
+      `revision = '${rev}'\ndown_revision = '${down}'\nbranch_labels = None\ndepends_on = None\n\n\n` +
+      `def upgrade():\n${up}\n\n\ndef downgrade():\n${downBody}\n`);
+    file('aaaa00000001', 'ce5aaaef5033',
+      "    op.create_table('roles', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(40), nullable=False))",
+      "    op.drop_table('roles')");
+    file('aaaa00000002', 'aaaa00000001', [
+      "    roles = sa.table('roles', sa.column('id', sa.Integer()), sa.column('name', sa.String()))",
+      "    op.bulk_insert(roles, [{'id': 1, 'name': 'admin'}, {'id': 2, 'name': 'editor'}, {'id': 3, 'name': 'viewer'}])",
+    ].join('\n'), "    op.execute('DELETE FROM roles WHERE id IN (1, 2, 3)')");
+    for (const [, database] of DATABASES) {
+      const run = await runCli(['check', dir, '--database', database, '--python', venvPython(),
+        '--checks', 'upgrade,stairway,data', '--format', 'json']);
+      assert.ok(run.report, run.stderr);
+      assert.deepEqual(check(run.report, 'data').findings.map((f) => [f.code, f.revision, f.message]), [], database);
+      assert.equal(run.code, 0, `${database}: ${run.stderr.slice(-2000)}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
