@@ -57,6 +57,9 @@ def _implied_references(info, tables, fk_cols):
     return out
 
 
+# Where our integer keys start: above any id a history inserts itself.
+KEY_BASE = 1000000
+
 class Seeder(object):
     def __init__(self, conn, offset):
         self.conn = conn
@@ -64,6 +67,13 @@ class Seeder(object):
         self.next_n = {}  # key -> the next row number of that table (values stay distinct across seedings)
         self.offset = offset
         self.refused = {}  # table -> why its first row was refused (for diagnostics)
+
+    def _own_key(self, info, column):
+        """An integer primary key the database would number (serial, SQLite's rowid alias), not an identity column
+        (GENERATED ALWAYS refuses a value) nor a generated one."""
+        if column.get("computed") or column.get("identity"):
+            return False
+        return info.pk == [column["name"]] and _integer_type(column["type"]) and self._generated(info, column)
 
     def _generated(self, info, column):
         """A column the database fills itself: generated, identity, or an auto-increment integer primary key."""
@@ -96,6 +106,11 @@ class Seeder(object):
                 return None  # no parent row to point at
         for column in info.columns:
             name = column["name"]
+            if name not in fk_cols and self._own_key(info, column):
+                # Our rows take keys far above the ones a migration inserts by hand (a lookup table's 1, 2, 3) or
+                # gets from the sequence, which our explicit keys leave where it was.
+                row[name] = KEY_BASE + n
+                continue
             if name in fk_cols or self._generated(info, column):
                 continue
             unique = name in unique_cols
