@@ -177,7 +177,9 @@ export async function runProject(project, opts = {}) {
   for (const cmd of project.setup ?? []) sh(cmd, env, work, log);
   const report = join(base, 'report.json');
   rmSync(report, { force: true });
-  const args = [...project.cli.map((a) => substitute(a, vars)), '--format', 'json', '--output', report];
+  // CORPUS_CHECKS=...: run other checks than the defaults (e.g. with `data`, which is asked for by name).
+  const checks = process.env.CORPUS_CHECKS ? ['--checks', process.env.CORPUS_CHECKS] : [];
+  const args = [...project.cli.map((a) => substitute(a, vars)), ...checks, '--format', 'json', '--output', report];
   const runEnv = { ...process.env, ...Object.fromEntries(Object.entries(project.env ?? {}).map(([k, v]) => [k, substitute(v, vars)])) };
   const t1 = Date.now();
   const r = await runCli(cli, args, runEnv, substitute(project.cwd ?? '$WORK', vars), (project.timeoutSeconds ?? 900) * 1000);

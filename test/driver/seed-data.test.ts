@@ -15,8 +15,8 @@ import { repoRoot, venvPython } from '../support/env.ts';
 type Row = Record<string, unknown>;
 interface Seeded { seeded: Record<string, number>; again: number; tables: Record<string, Row[]> }
 
-function seed(url: string, ddl: string[]): Seeded {
-  const out = execFileSync(venvPython(), [join(repoRoot, 'test', 'driver', 'seed-harness.py'), url, JSON.stringify(ddl)], {
+function seed(url: string, ddl: string[], models?: string): Seeded {
+  const out = execFileSync(venvPython(), [join(repoRoot, 'test', 'driver', 'seed-harness.py'), url, JSON.stringify(ddl), ...(models ? [models] : [])], {
     encoding: 'utf8',
     env: { ...process.env, PYTHONPATH: join(repoRoot, 'src', 'driver') },
   });
@@ -126,6 +126,30 @@ test('SQLite: the same rules on its column types', () => {
     const s = seed(`sqlite:///${join(dir, 'seed.db')}`, SQLITE_DDL);
     assertShared(s, ['book', 'film']);
     for (const r of s.tables.items!) assert.equal(r.active, 1, 'a column with a default is left to it');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SQLite: a text column the models read as an Enum gets its labels; one they read as JSON gets JSON text', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-seed-models-'));
+  try {
+    const out = seed(`sqlite:///${join(dir, 'm.db')}`, [
+      'CREATE TABLE studies (id INTEGER PRIMARY KEY, direction VARCHAR(8) NOT NULL, attrs TEXT, note TEXT)',
+    ], [
+      'import sqlalchemy as sa',
+      'metadata = sa.MetaData()',
+      "sa.Table('studies', metadata, sa.Column('id', sa.Integer, primary_key=True),",
+      "         sa.Column('direction', sa.Enum('NOT_SET', 'MINIMIZE', 'MAXIMIZE', name='studydirection', native_enum=False, create_constraint=False)),",
+      "         sa.Column('attrs', sa.JSON), sa.Column('note', sa.Text))",
+    ].join('\n'));
+    const rows = out.tables.studies!;
+    assert.equal(rows.length, 3);
+    for (const row of rows) {
+      assert.ok(['NOT_SET', 'MINIMIZE', 'MAXIMIZE'].includes(row.direction as string), JSON.stringify(row));
+      if (row.attrs !== null) assert.doesNotThrow(() => JSON.parse(row.attrs as string), JSON.stringify(row));
+    }
+    assert.ok(rows.some((r) => typeof r.note === 'string' && (r.note as string).startsWith('seed-')), 'other text stays seed text');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
