@@ -16,12 +16,12 @@ from .trace import RECORDER
 
 
 class DataWalk(object):
-    def __init__(self, conn):
+    def __init__(self, conn, domains=None):
         self.conn = conn
         self.tables = {}  # key -> TableInfo (reflected when new or named by a statement)
         self.rows = {}  # key -> {"columns", "rows", "truncated"}: the tables' contents as last read
         self.dirty = None  # words of the last revision's statements (None: read everything)
-        self.seeder = seed_data.Seeder(conn, offset=120 * state.PREPARED["walks"])
+        self.seeder = seed_data.Seeder(conn, offset=120 * state.PREPARED["walks"], domains=domains)
         self.before = None
         self.after_up = None
         self.touched = set()

@@ -4,6 +4,8 @@
 # columns repeat some values. Promises: a row a constraint refuses is dropped (tried in its own SAVEPOINT), never
 # an error; rows already in a table stay.
 
+import json
+
 import sqlalchemy as sa
 
 from .seed_tables import qualified
@@ -60,9 +62,17 @@ def _implied_references(info, tables, fk_cols):
 # Where our integer keys start: above any id a history inserts itself.
 KEY_BASE = 1000000
 
+
+def _type_of(info, name):
+    for column in info.columns:
+        if column["name"] == name:
+            return column["type"]
+    return None
+
 class Seeder(object):
-    def __init__(self, conn, offset):
+    def __init__(self, conn, offset, domains=None):
         self.conn = conn
+        self.domains = domains or {}  # seed_models.model_domains(): what the application writes
         self.sqlite = conn.dialect.name == "sqlite"
         self.next_n = {}  # key -> the next row number of that table (values stay distinct across seedings)
         self.offset = offset
@@ -121,6 +131,11 @@ class Seeder(object):
                 row[name] = None
                 continue
             k = n if unique else n // 2
+            domain = self.domains.get(info.name.lower(), {}).get(name)
+            if domain and domain[0] == "json" and not isinstance(column["type"], sa.JSON) and name not in labels:
+                # Text the models read as JSON: JSON text.
+                row[name] = json.dumps(value_for(sa.JSON(), info.name, name, k))
+                continue
             row[name] = value_for(column["type"], info.name, name, k, labels.get(name))
         return row
 
@@ -162,6 +177,10 @@ class Seeder(object):
                 continue
             info = tables[key]
             labels = check_labels(info.checks)
+            for name, (kind, values) in self.domains.get(info.name.lower(), {}).items():
+                # The models' enum labels where the database keeps plain text (its own enums and CHECKs win).
+                if kind == "labels" and not getattr(_type_of(info, name), "enums", None):
+                    labels.setdefault(name, values)
             n0 = self.next_n.get(key, self.offset)
             batch = []
             for n in range(n0, n0 + TARGET_ROWS - have):

@@ -10,6 +10,7 @@ from . import snapshots_pg, snapshots_sqlite, state
 from .data_walk import DataWalk
 from .errors import public_steps, run_command
 from .fresh_step import FreshSteps
+from .seed_models import model_domains
 from .protocol import DriverFailure, failure, require_url, send
 from .trace import RECORDER
 
@@ -101,7 +102,7 @@ def do_walk(params):
             holder["snaps"] = snaps
             fresh = FreshSteps(context)
             # The seeded stairway (`data` check): rows before each upgrade, compared after its downgrade.
-            data = holder["data"] = DataWalk(conn) if params.get("data") else None
+            data = holder["data"] = DataWalk(conn, model_domains(context.opts.get("target_metadata"))) if params.get("data") else None
             current = None
             resume = params.get("resume")
             if resume:
