@@ -58,8 +58,11 @@ _DIRTY = """WITH RECURSIVE log AS (SELECT classid, objid, dropped FROM pg_prefli
 closure(classid, objid, depth) AS (
   SELECT DISTINCT classid, objid, 0 FROM log WHERE NOT dropped AND classid IS NOT NULL AND objid IS NOT NULL
   UNION
+  -- Each object's dependents looked up through pg_depend's index (OFFSET 0 keeps the lookup a per-row subquery):
+  -- a generic plan otherwise merge-joins the whole of pg_depend at every level, which grows with the history.
   SELECT d.classid, d.objid, c.depth + 1 FROM closure c
-  JOIN pg_depend d ON d.refclassid = c.classid AND d.refobjid = c.objid WHERE c.depth < 3)
+  CROSS JOIN LATERAL (SELECT dd.classid, dd.objid FROM pg_depend dd
+    WHERE dd.refclassid = c.classid AND dd.refobjid = c.objid OFFSET 0) d WHERE c.depth < 3)
 SELECT 'w', (SELECT max(id) FROM pg_preflight.ddl_log)::text
 UNION ALL SELECT 'f', NULL::text FROM log
   WHERE classid IS NULL OR objid IS NULL OR classid IN ('pg_namespace'::regclass, 'pg_extension'::regclass)
