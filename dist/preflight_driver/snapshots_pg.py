@@ -169,12 +169,14 @@ class PgSnapshots(object):
 
     def _install_fast(self, cur):
         name = fast.function_name(self.partial_queries)
-        cur.execute("SELECT to_regprocedure(%s) IS NOT NULL" % _quote(name + "(bigint, integer)"))
+        cur.execute(fast.exists_sql(name))
         if not cur.fetchone()[0]:
             # A function that cannot be made (the DO block swallows the error) leaves the prepared path in force.
             cur.execute(fast.install_sql(name, self.partial_queries, _READY[len("SELECT "):], _DIRTY))
-        cur.execute("SELECT to_regprocedure(%s) IS NOT NULL" % _quote(name + "(bigint, integer)"))
-        self.fast = name if cur.fetchone()[0] else None
+            cur.execute(fast.exists_sql(name))
+            self.fast = name if cur.fetchone()[0] else None
+        else:
+            self.fast = name
 
     def take(self):
         if self.fast and self.tracking and self.loaded:
