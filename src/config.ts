@@ -9,6 +9,7 @@ import type { CheckId, Severity } from './report/model.ts';
 import { parseLintConfig, type LintConfig } from './lint/config.ts';
 import { addSecret } from './redact.ts';
 import { parseDuration, readUrlSource, validateEnvVars } from './config-values.ts';
+import { parseDataConfig, withDataCheck, type DataConfig } from './config-data.ts';
 
 import type { DatabaseChoice } from './database/select.ts';
 export type { DatabaseChoice };
@@ -74,6 +75,8 @@ export interface Config {
   verbose: boolean;
   /** How long one driver step may run without progress before it is stopped (0: no limit). Default 10 minutes. */
   stepTimeoutMs: number;
+  /** [tool.alembic-preflight.data]: hand-written seeds and assertions per revision (config-data.ts). */
+  data?: DataConfig;
 }
 
 /** Flags and inputs as the user gave them: strings, unset when not given. */
@@ -109,7 +112,7 @@ export interface RawOptions {
 
 const PYPROJECT_KEYS = new Set([
   'config', 'name', 'python', 'database', 'postgres-version', 'postgres-image', 'env-vars', 'checks',
-  'min-downgrade-revision', 'fail-on', 'stairway-scope', 'lint', 'drift', 'step-timeout', 'flask-app',
+  'min-downgrade-revision', 'fail-on', 'stairway-scope', 'lint', 'drift', 'step-timeout', 'flask-app', 'data',
 ]);
 const DRIFT_KEYS = new Set(['ignore-tables', 'ignore-schemas', 'model-packages']);
 const SEVERITIES: Severity[] = ['error', 'warning', 'notice'];
@@ -230,7 +233,8 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
   const [database, ...moreDatabases] = parseDatabases(databaseRaw, raw.database ? 'database' : `${file} database`);
 
   const checksRaw = list(raw.checks) ?? stringList(t.checks, 'checks', file);
-  const defaultChecks = mode === 'drift' ? ['live-drift'] : DEFAULT_CHECKS;
+  const data = parseDataConfig(t.data, file, projectDir);
+  const defaultChecks = mode === 'drift' ? ['live-drift'] : withDataCheck(DEFAULT_CHECKS, data);
   const checks = parseChecks(checksRaw ?? defaultChecks, raw.checks ? 'checks' : file, mode);
 
   const failOn = oneOf(raw.failOn ?? stringValue(t['fail-on'], 'fail-on', file) ?? 'error', SEVERITIES, 'fail-on', 'fail-on');
@@ -291,6 +295,7 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     verbose: raw.verbose ?? false,
     stepTimeoutMs: parseDuration(raw.stepTimeout ?? stringValue(t['step-timeout'], 'step-timeout', file) ?? '10m',
       raw.stepTimeout ? 'step-timeout' : `${file} step-timeout`),
+    data,
   };
 }
 

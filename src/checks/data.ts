@@ -2,9 +2,11 @@
 // fail on rows the schema allowed but pass on empty tables, and data a downgrade does not give back; each finding
 // shows the row.
 
+import type { DataConfig } from '../config-data.ts';
 import type { DataLoss, RevisionRecord } from '../driver/protocol.ts';
 import type { CheckResult, Finding } from '../report/model.ts';
 import { count } from '../report/wording.ts';
+import { handOutcome } from './data-hand.ts';
 import { findingFromDriverError } from './driver-finding.ts';
 import type { DataFailure, WalkResult } from './walk.ts';
 
@@ -71,7 +73,7 @@ function lossFinding(revision: string, record: RevisionRecord | undefined, loss:
   };
 }
 
-export function dataResult(walk: WalkResult, byId: Map<string, RevisionRecord>, durationMs: number): CheckResult {
+export function dataResult(walk: WalkResult, byId: Map<string, RevisionRecord>, durationMs: number, hand?: DataConfig): CheckResult {
   const findings: Finding[] = [];
   let walked = 0;
   let compared = 0;
@@ -91,11 +93,16 @@ export function dataResult(walk: WalkResult, byId: Map<string, RevisionRecord>, 
       });
     }
   }
+  // [tool.alembic-preflight.data]: the user's seeds and assertions, each assertion's result in the summary.
+  const own = hand ? handOutcome(walk, byId, hand, showRow) : undefined;
+  if (own) findings.push(...own.findings);
   return {
     id: 'data',
     status: findings.some((f) => f.severity === 'error') ? 'failed' : 'passed',
-    reason: `${count(walked, 'revision')} walked with rows, ${count(compared, 'rollback')} compared`,
+    reason: `${count(walked, 'revision')} walked with rows, ${count(compared, 'rollback')} compared` +
+      (own ? `, ${own.asserts.passed} of ${count(own.asserts.total, 'assertion')} passed` : ''),
     durationMs,
     findings,
+    ...(own?.summary.length ? { summary: own.summary } : {}),
   };
 }

@@ -183,6 +183,44 @@ export interface RevisionData {
   lost?: DataLoss[];
   /** The seeder or the comparison failed (the walk went on without them). */
   error?: string;
+  /** [tool.alembic-preflight.data]: the hand-written seeds run before this upgrade, assertions checked after it. */
+  hand?: HandResults;
+}
+
+/** One hand-written seed or assertion as it ran (preflight_driver/data_hand.py). */
+export interface HandRun {
+  /** DataScript.name: the file (with `:function`) or the query. */
+  name: string;
+  ok: boolean;
+  /** Why it failed (the database's error, the AssertionError's message), or why it did not run. */
+  error?: string;
+  /** Not run: the reason (a seed of the revision failed, the upgrade failed on rows). */
+  skipped?: string;
+  /** An SQL assertion that failed: how many rows it returned, and the first few (values normalised). */
+  count?: number;
+  rows?: Record<string, unknown>[];
+}
+
+export interface HandResults {
+  seeds: HandRun[];
+  asserts?: HandRun[];
+}
+
+/** What the driver needs to run [tool.alembic-preflight.data] in the walks that follow. */
+export interface DataHandParams {
+  /** Insert generated rows as well as the hand-written ones. */
+  generate: boolean;
+  /** The walk's order (oldest first): a revision's seeds go in when the database is at the one before it. */
+  order: string[];
+  revisions: Record<string, { seed: DataScriptSpec[]; assert: DataScriptSpec[] }>;
+}
+
+export interface DataScriptSpec {
+  kind: 'sql' | 'python';
+  name: string;
+  path?: string;
+  sql?: string;
+  function?: string;
 }
 
 export interface WalkRevision {
@@ -309,6 +347,8 @@ export interface DriverMethods {
   step: { params: StepParams; result: MigrateResult };
   /** The stairway walk in one env.py run (preflight_driver/walk.py): the fast path of checks/walk.ts. */
   walk: { params: WalkParams; result: WalkResult };
+  /** Hand-written seeds and assertions for the `data` walks that follow (preflight_driver/data_hand.py). */
+  'data-hand': { params: DataHandParams; result: { ok: true } };
   offline: { params: OfflineParams; result: OfflineResult };
   current: { params: Record<string, never>; result: { current: string[] } };
   /** Models vs the database at head through env.py (preflight_driver/drift.py), and model modules env.py never imports. */

@@ -7,6 +7,7 @@ import type { InspectResult } from '../driver/protocol.ts';
 import { UserError } from '../errors.ts';
 import { diffSnapshots } from '../schema/diff.ts';
 import { dataResult } from '../checks/data.ts';
+import { resolveDataRevisions } from '../config-data.ts';
 import { driftResult } from '../checks/drift.ts';
 import { lintCheck } from '../checks/lint.ts';
 import { modelsRegisteredResult } from '../checks/models-registered.ts';
@@ -38,6 +39,9 @@ export async function runDatabaseChecks(
 
   // Snapshots only for what compares them: `--checks lint` or `--checks drift` walk without any.
   const snapshots = stairway.size > 0 || wants('roundtrip') || config.mode === 'pr';
+  // [tool.alembic-preflight.data]: its revision ids checked against the graph; the driver told what to run.
+  const hand = config.data ? resolveDataRevisions(config.data, order) : undefined;
+  if (hand && wants('data')) await driver.call('data-hand', { generate: hand.generate, order, revisions: hand.revisions });
   const walkStarted = Date.now();
   const walk = await walkMigrations(driver, db, {
     order,
@@ -56,7 +60,7 @@ export async function runDatabaseChecks(
   const downgradeLine = (f: Finding) => [f.revision ? graph.byId.get(f.revision)?.downgradeLine ?? undefined : undefined];
   const stairwayChecked = wants('stairway') ? stairwayResult(walk, graph.byId, walkMs) : null;
   if (stairwayChecked) report.checks.push(applyFindingIgnores(stairwayChecked, directives, downgradeLine));
-  if (wants('data')) report.checks.push(applyFindingIgnores(dataResult(walk, graph.byId, walkMs), directives, downgradeLine));
+  if (wants('data')) report.checks.push(applyFindingIgnores(dataResult(walk, graph.byId, walkMs, hand), directives, downgradeLine));
   // env.py reaching for another database, or not loading at all, is a broken project, not a failed check.
   const broken = walk.revisions.find((r) => r.upgradeError && ['refused', 'config'].includes(r.upgradeError.kind))?.upgradeError;
   if (broken) throw new UserError(broken.message, { file: broken.file, line: broken.line, revision: broken.revision }, broken.traceback);

@@ -76,6 +76,17 @@ function statusTable(report: Report): string {
   return ['| Check | Result | Errors | Warnings | Notices |', '| --- | --- | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
+const SUMMARY_LINES = 40;
+
+/** A check's summary lines (the data check: each hand-written assertion's result) as a list under its title. */
+function checkSummaries(report: Report): string[] {
+  return report.checks.filter((c) => c.summary?.length).map((c) => {
+    const lines = c.summary!.slice(0, SUMMARY_LINES).map((line) => `- ${escapeInline(clip(line, 300))}`);
+    if (c.summary!.length > SUMMARY_LINES) lines.push(`- and ${c.summary!.length - SUMMARY_LINES} more (see the JSON report)`);
+    return `#### ${CHECK_TITLE[c.id] ?? escapeCell(c.id)}\n\n${lines.join('\n')}`;
+  });
+}
+
 /** The last line: commit, run, tool version and what it ran on. */
 function footer(report: Report, links: CommentLinks | undefined): string {
   const env = report.environment;
@@ -152,6 +163,7 @@ function compose(
   parts.push(statusTable(report));
   const end = footer(report, opts.links);
   if (level === 'minimal') return [...parts, end].join('\n\n') + '\n';
+  parts.push(...checkSummaries(report));
 
   if (level === 'compact') {
     // The action list above is the compact form of the errors and warnings; notices are only counted.

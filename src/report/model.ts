@@ -47,6 +47,9 @@ export interface CheckResult {
   reason?: string;
   durationMs: number;
   findings: Finding[];
+  /** Lines about the check as a whole, shown under its status (the data check: each hand-written assertion's
+   * result, passed ones too). */
+  summary?: string[];
 }
 
 export interface RevisionInfo {

@@ -117,6 +117,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     const status = c.reason && c.status !== 'passed' ? `${c.status}: ${visible(c.reason)}` : c.status;
     const tail = [c.status === 'skipped' ? '' : formatDuration(c.durationMs), countsPhrase(counts, '')].filter(Boolean).join('  ');
     out.push(`  ${paint(STATUS_COLOR[c.status], STATUS_MARK[c.status])} ${title}  ${paint(STATUS_COLOR[c.status], status)}${tail ? `  ${paint('90', tail)}` : ''}`);
+    for (const line of c.summary ?? []) out.push(paint('90', `      ${visible(line)}`));
   }
 
   const ranked = rankedFindings(report);

@@ -12,6 +12,7 @@ import alembic
 import sqlalchemy
 
 from . import current, graph, offline, project, snapshots_sqlite, steps, walk
+from . import data_hand
 from .containment import do_contain
 from .parent_death import start_watch
 from .guard import install_guard
@@ -26,6 +27,7 @@ METHODS = {
     "downgrade": lambda p: steps.do_migrate(p, "down"),
     "step": steps.do_step,
     "walk": walk.do_walk,
+    "data-hand": data_hand.do_configure,
     "offline": offline.do_offline,
     "drift": steps.do_drift,
     "current": current.do_current,
