@@ -73,6 +73,8 @@ function toRaw(command: 'check' | 'drift', dir: string | undefined, o: Record<st
     stepTimeout: s('stepTimeout'),
     databaseUrlEnv: s('databaseUrlEnv'),
     databaseUrlFile: s('databaseUrlFile'),
+    maxLockSeconds: s('maxLockSeconds'),
+    tableSizesFrom: s('tableSizesFrom'),
   };
 }
 
@@ -144,6 +146,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--min-downgrade-revision <rev>', 'do not downgrade this revision or any before it')
     .addOption(new Option('--stairway-scope <scope>', 'stairway over all revisions or only new ones (PR mode)').choices(['all', 'new']))
     .option('--base <ref>', 'PR mode: check this branch against the base branch or commit, as the Action does on a pull request')
+    .option('--max-lock-seconds <seconds>', 'a statement whose estimated lock time at production size exceeds this is an error')
+    .option('--table-sizes-from <report.json>', 'production table sizes from the JSON report of a `drift` run')
     .action(async (dir: string, opts: Record<string, string>) => {
       exitCode = await run(toRaw('check', dir, opts), opts.base);
     });

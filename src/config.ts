@@ -10,6 +10,7 @@ import { parseLintConfig, type LintConfig } from './lint/config.ts';
 import { addSecret } from './redact.ts';
 import { parseDuration, readUrlSource, validateEnvVars } from './config-values.ts';
 import { parseDataConfig, withDataCheck, type DataConfig } from './config-data.ts';
+import { LOCK_TIME_KEYS, parseLockTimeConfig, type LockTimeConfig, type LockTimeRaw } from './config-sizes.ts';
 
 import type { DatabaseChoice } from './database/select.ts';
 export type { DatabaseChoice };
@@ -77,10 +78,12 @@ export interface Config {
   stepTimeoutMs: number;
   /** [tool.alembic-preflight.data]: hand-written seeds and assertions per revision (config-data.ts). */
   data?: DataConfig;
+  /** Lock time at production sizes: table sizes and max-lock-seconds (config-sizes.ts). */
+  lockTime?: LockTimeConfig;
 }
 
 /** Flags and inputs as the user gave them: strings, unset when not given. */
-export interface RawOptions {
+export interface RawOptions extends LockTimeRaw {
   command?: 'check' | 'drift';
   mode?: string;
   dir?: string;
@@ -113,6 +116,7 @@ export interface RawOptions {
 const PYPROJECT_KEYS = new Set([
   'config', 'name', 'python', 'database', 'postgres-version', 'postgres-image', 'env-vars', 'checks',
   'min-downgrade-revision', 'fail-on', 'stairway-scope', 'lint', 'drift', 'step-timeout', 'flask-app', 'data',
+  ...LOCK_TIME_KEYS,
 ]);
 const DRIFT_KEYS = new Set(['ignore-tables', 'ignore-schemas', 'model-packages']);
 const SEVERITIES: Severity[] = ['error', 'warning', 'notice'];
@@ -296,6 +300,7 @@ export async function resolveConfig(raw: RawOptions, cwd = process.cwd()): Promi
     stepTimeoutMs: parseDuration(raw.stepTimeout ?? stringValue(t['step-timeout'], 'step-timeout', file) ?? '10m',
       raw.stepTimeout ? 'step-timeout' : `${file} step-timeout`),
     data,
+    lockTime: parseLockTimeConfig(raw, t, file, cwd),
   };
 }
 

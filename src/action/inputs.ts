@@ -47,6 +47,8 @@ export interface ActionInputs {
   verbose: boolean;
   /** How long a migration step may run without progress (`10m`, `0`: no limit). */
   stepTimeout?: string;
+  maxLockSeconds?: string;
+  tableSizesFrom?: string;
   /** The name of an environment variable holding the database URL (check: server URL; drift: the live one). */
   databaseUrlEnv?: string;
 }
@@ -130,6 +132,8 @@ export function getInputs(): ActionInputs {
     prNumber,
     verbose: bool('verbose', false),
     stepTimeout: optional('step-timeout'),
+    maxLockSeconds: optional('max-lock-seconds'),
+    tableSizesFrom: optional('table-sizes-from'),
     databaseUrlEnv: optional('database-url-env'),
   };
 }
@@ -218,6 +222,8 @@ export function toRawOptions(inputs: ActionInputs, mode: 'pr' | 'full' | 'drift'
     verbose: inputs.verbose,
     pr,
     stepTimeout: inputs.stepTimeout,
+    maxLockSeconds: inputs.maxLockSeconds,
+    tableSizesFrom: inputs.tableSizesFrom,
     databaseUrlEnv: inputs.databaseUrlEnv,
   };
 }

@@ -356,6 +356,29 @@ export interface DriverMethods {
   'sqlite-snapshot': { params: { path: string }; result: SchemaSnapshot };
   /** Leave the network: its own user and network namespace (preflight_driver/containment.py); says what is in force. */
   contain: { params: { network: 'none' }; result: { network: 'none' | 'host'; reason: string } };
+  /** PostgreSQL: each statement timed on its table with and without generated rows, rolled back (lock_cost.py). */
+  'lock-cost': { params: LockCostParams; result: { results: LockCostMeasure[] } };
+}
+
+export interface LockCostParams {
+  /** `table`: schema-qualified; `before`: the revision's statements before this one, run untimed first. */
+  items: { id: string; table: string; sql: string; before: string[] }[];
+  /** Rows to generate (default 10,000), more (x4, up to maxRows) while the difference stays under minDeltaMs. */
+  rows?: number;
+  maxRows?: number;
+  minDeltaMs?: number;
+}
+
+export interface LockCostMeasure {
+  id: string;
+  table: string;
+  /** Rows generated; emptyMs / fullMs: the statement without and with them. */
+  rows?: number;
+  emptyMs?: number;
+  fullMs?: number;
+  /** (fullMs - emptyMs) / rows, in microseconds; absent with `error`. */
+  usPerRow?: number;
+  error?: string;
 }
 
 export type DriverMethod = keyof DriverMethods;

@@ -252,5 +252,7 @@ export interface Rule {
   squawk?: readonly string[];
   /** Emitted by the engine itself (parse failures, ignores), not by check(). */
   engine?: true;
+  /** Emitted after lint by another module (lock-time-exceeds: checks/lock-time.ts), which applies its ignores. */
+  external?: true;
   check(ctx: RevisionContext, report: (r: RuleReport) => void): void;
 }

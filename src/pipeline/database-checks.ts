@@ -10,6 +10,7 @@ import { dataResult } from '../checks/data.ts';
 import { resolveDataRevisions } from '../config-data.ts';
 import { driftResult } from '../checks/drift.ts';
 import { lintCheck } from '../checks/lint.ts';
+import { estimateLockTimes } from '../checks/lock-time.ts';
 import { modelsRegisteredResult } from '../checks/models-registered.ts';
 import { collectOfflineSql } from '../checks/offline-sql.ts';
 import { roundtripFloor, runRoundtrip } from '../checks/roundtrip.ts';
@@ -104,7 +105,10 @@ export async function runDatabaseChecks(
   report.migrations = offline;
 
   if (wants('lint')) {
-    report.checks.push(await lintCheck({ config, db, graph, walk, offline, newRevisions: config.pr ? newRevisions : null }));
+    const lint = await lintCheck({ config, db, graph, walk, offline, newRevisions: config.pr ? newRevisions : null });
+    report.checks.push(lint);
+    // Lock time at production sizes: measured on this database (it leaves head; nothing after lint needs it there).
+    await estimateLockTimes({ config, db, driver, graph, walk, lint, log });
   }
 }
 

@@ -111,8 +111,20 @@ export interface Report {
   /** Schema change from the base revision to head (PR mode: base branch head → PR head). */
   schemaDiff: SchemaChange[];
   counts: Record<Severity, number>;
+  /** Drift mode: the live database's user tables, with their size from the statistics (pg_class.reltuples,
+   * pg_total_relation_size), for a PR check to read back (`--table-sizes-from`). */
+  tableSizes?: TableSize[];
   /** Set when the run stopped on a user or internal error before all checks ran. */
   error?: { kind: 'user' | 'internal'; message: string; file?: string; line?: number; revision?: string };
+}
+
+export interface TableSize {
+  schema: string;
+  table: string;
+  /** Estimated rows (pg_class.reltuples; 0 for a table never analyzed or vacuumed). */
+  rows: number;
+  /** pg_total_relation_size: the table with its indexes and TOAST. */
+  bytes?: number;
 }
 
 export function countFindings(checks: CheckResult[]): Record<Severity, number> {

@@ -11,7 +11,7 @@ import traceback
 import alembic
 import sqlalchemy
 
-from . import current, graph, offline, project, snapshots_sqlite, steps, walk
+from . import current, graph, lock_cost, offline, project, snapshots_sqlite, steps, walk
 from . import data_hand
 from .containment import do_contain
 from .parent_death import start_watch
@@ -33,6 +33,7 @@ METHODS = {
     "current": current.do_current,
     "sqlite-snapshot": snapshots_sqlite.do_sqlite_snapshot,
     "contain": do_contain,
+    "lock-cost": lock_cost.do_lock_cost,
 }
 # Calls that run no project code: answered before containment, which needs the driver single-threaded.
 _BEFORE_CONTAINMENT = ("inspect", "contain")

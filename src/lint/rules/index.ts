@@ -20,6 +20,7 @@ import { ignoreWithoutReason } from './ignore-without-reason.ts';
 import { intPrimaryKey } from './int-primary-key.ts';
 import { irreversibleDowngrade } from './irreversible-downgrade.ts';
 import { jsonColumn } from './json-column.ts';
+import { lockTimeExceeds } from './lock-time-exceeds.ts';
 import { missingLockTimeout } from './missing-lock-timeout.ts';
 import { mixedSchemaAndData } from './mixed-schema-and-data.ts';
 import { renameColumn } from './rename-column.ts';
@@ -79,6 +80,8 @@ export const ALL_RULES: readonly Rule[] = [
   unusedIgnore,
   ignoreWithoutReason,
   revisionNotLinted,
+  // Emitted after lint (checks/lock-time.ts)
+  lockTimeExceeds,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((r) => [r.id, r]));
