@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { DriftConfig } from '../config.ts';
 import { maskUrl } from '../database/url.ts';
 import { UserError } from '../errors.ts';
-import type { CheckResult, Finding } from '../report/model.ts';
+import type { CheckResult, Finding, TableSize } from '../report/model.ts';
 import { diffSnapshots, describeChange, type SchemaChange } from '../schema/diff.ts';
 import { snapshotPostgres } from '../schema/postgres-snapshot.ts';
 import type { SchemaSnapshot } from '../schema/snapshot.ts';
@@ -17,7 +17,16 @@ export interface LiveState {
   current: string[] | null;
   snapshot: SchemaSnapshot;
   serverVersion: string;
+  /** The user tables' sizes from the statistics, for lock-time estimates of later PR checks (--table-sizes-from). */
+  tableSizes: TableSize[];
 }
+
+/** User tables and their statistics: reltuples (-1: never analyzed or vacuumed, left out) and total size. */
+const TABLE_SIZES_SQL = `SELECT n.nspname AS schema, c.relname AS table, c.reltuples::float8 AS rows,
+  pg_total_relation_size(c.oid)::float8 AS bytes
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' AND NOT c.relispartition
+  ORDER BY 1, 2`;
 
 /** Opens a read-only session on the live database, proves it is read-only, and reads its state. */
 export async function readLiveDatabase(url: string, versionTable: { name: string; schema: string | null }): Promise<LiveState> {
@@ -42,9 +51,13 @@ export async function readLiveDatabase(url: string, versionTable: { name: string
       current = rows.rows.map((r) => r.v);
     }
     const version = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    const sizes = await client.query<{ schema: string; table: string; rows: number; bytes: number }>(TABLE_SIZES_SQL);
+    const tableSizes = sizes.rows
+      .filter((r) => r.rows >= 0 && `${r.schema}.${r.table}` !== exists.rows[0]?.t && r.table !== versionTable.name)
+      .map((r) => ({ schema: r.schema, table: r.table, rows: Math.round(r.rows), bytes: Math.round(r.bytes) }));
     await client.query('COMMIT');
     const snapshot = await snapshotPostgres(client, { excludeTables: [qualified] });
-    return { current, snapshot, serverVersion: version.rows[0]!.v };
+    return { current, snapshot, serverVersion: version.rows[0]!.v, tableSizes };
   } finally {
     await client.end();
   }

@@ -22,6 +22,8 @@ export async function runLiveDrift(
   log(`live database: reading ${qualified} and the schema (read-only)`);
   const live = await readLiveDatabase(config.liveDatabaseUrl!, versionTable);
   const status = liveRevisionStatus(live.current, graph, qualified);
+  // Production table sizes, for the PR check's lock-time estimates (`--table-sizes-from` this report).
+  report.tableSizes = live.tableSizes;
   let expected: SchemaSnapshot | null = null;
   if (status.target && graph.order) {
     log(`expected schema: migrations up to ${status.target.join(', ') || 'base'} on a throwaway database`);
