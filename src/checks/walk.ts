@@ -153,7 +153,7 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
         `downgrades ${((t.downMs ?? 0) / 1000).toFixed(2)} s, re-upgrades ${((t.reupMs ?? 0) / 1000).toFixed(2)} s, ` +
         `${t.snapshots} snapshots ${(t.snapshotMs / 1000).toFixed(2)} s` +
         (opts.data ? `, seeding and data reads ${((t.seedMs ?? 0) / 1000).toFixed(2)} s` : '') +
-        (reads ? ` (${reads.full} full, ${reads.partial} partial reading ${reads.roots} roots${reads.oneTrip ? `; ${reads.oneTrip} in one round trip` : ''})` : ''));
+        (reads ? ` (${reads.full} full, ${reads.partial} partial reading ${reads.roots} roots${reads.oneTrip ? `; ${reads.oneTrip} in one round trip` : ''}${reads.analyzed ? `; catalogs analysed ${reads.analyzed} times` : ''})` : ''));
     }
     if (result.initial) initial = toSnapshot(result.initial);
     for (const item of result.revisions) {

@@ -251,7 +251,7 @@ export interface WalkResult {
   /** Where the walk's time went (for progress lines and the benchmark). */
   timings?: { totalMs: number; snapshotMs: number; snapshots: number; upMs?: number; downMs?: number; reupMs?: number; seedMs?: number };
   /** How the snapshots were read: in full, or only the roots (tables...) the steps touched. */
-  snapshotReads?: { full: number; partial: number; roots: number; oneTrip?: number };
+  snapshotReads?: { full: number; partial: number; roots: number; oneTrip?: number; analyzed?: number };
 }
 
 export interface MigrateResult {

@@ -79,12 +79,21 @@ export function snapshotFromTexts(texts: string[]): SchemaSnapshot {
   return { dialect: 'postgresql', objects: sortObjects(objects) };
 }
 
+/** What runs before the catalog queries (each statement one result, skipped when the results are read). */
+const SNAPSHOT_PROLOGUE = [
+  'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  // With only pg_catalog on the path, deparsed definitions name every user object with its schema.
+  'SET LOCAL search_path = pg_catalog',
+  // No JIT: a server's default (jit = on) compiles these catalog queries once the estimates of a grown schema pass
+  // jit_above_cost, which costs ten times the read.
+  'SET LOCAL jit = off',
+];
+
 /** The SQL of one snapshot: every catalog query between BEGIN READ ONLY and COMMIT. */
 export function snapshotSql(queries: string[]): string {
   const parts = [
-    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    ...SNAPSHOT_PROLOGUE,
     // With only pg_catalog on the path, deparsed definitions name every user object with its schema.
-    'SET LOCAL search_path = pg_catalog',
     ...queries,
     'COMMIT',
   ];
@@ -105,9 +114,9 @@ async function run(client: pg.Client, opts: PostgresSnapshotOptions): Promise<Sc
     );
     throw new InternalError(`schema snapshot query failed: ${(error as Error).message}${rollback}`, { cause: error });
   }
-  // Results: BEGIN, SET, one per catalog query, COMMIT.
+  // Results: the prologue's, one per catalog query, COMMIT.
   return snapshotFromTexts(queries.map((_, i) => {
-    const text = results[i + 2]?.rows[0]?.rows;
+    const text = results[i + SNAPSHOT_PROLOGUE.length]?.rows[0]?.rows;
     if (text === undefined) throw new InternalError(`schema snapshot: no result for ${CATALOG_QUERIES[i]!.name}`);
     return text;
   }));
