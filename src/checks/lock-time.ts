@@ -201,7 +201,7 @@ export async function estimateLockTimes(input: {
     const covered = f.file && directives.of(f.file).some((d) => d.reason && directiveCovers(d, rule.id, f.file!, f.line));
     if (covered) continue;
     added.push({
-      after: t.findings[t.findings.length - 1]!,
+      after: f,
       finding: {
         code: rule.id,
         severity,
@@ -216,7 +216,12 @@ export async function estimateLockTimes(input: {
       },
     });
   }
-  for (const { after, finding } of added) lint.findings.splice(lint.findings.indexOf(after) + 1, 0, finding);
+  for (const { after, finding } of added) {
+    // Right after the last finding on the same statement (findings are in file order).
+    const same = (f: Finding) => f.revision === after.revision && f.line === after.line && f.sql === after.sql;
+    const last = lint.findings.reduce((at, f, i) => (same(f) ? i : at), lint.findings.indexOf(after));
+    lint.findings.splice(last + 1, 0, finding);
+  }
   if (lint.findings.some((f) => f.severity === 'error')) lint.status = 'failed';
   lint.durationMs += Date.now() - started;
   log(`lock time: ${[...measured.values()].filter((m) => m.usPerRow !== undefined).length} of ${targets.size} measured in ${((Date.now() - started) / 1000).toFixed(1)} s`);
