@@ -119,7 +119,8 @@ test('severity from [lint.rules]; an ignore directive with a reason silences it'
 });
 
 test('nothing measured without a size for the table, or on SQLite; a failed measurement says why', async () => {
-  for (const opts of [{ sizes: { orders: 1000 } }, { sizes: {} }, { sizes: { users: 1000 }, dialect: 'sqlite' as const }]) {
+  const cases: { sizes: Record<string, number>; dialect?: 'sqlite' }[] = [{ sizes: { orders: 1000 } }, { sizes: {} }, { sizes: { users: 1000 }, dialect: 'sqlite' }];
+  for (const opts of cases) {
     const r = await run({ ...opts, max: 1 });
     assert.deepEqual(r.calls, [], JSON.stringify(opts));
     assert.equal(r.resets, 0);
