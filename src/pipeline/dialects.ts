@@ -20,6 +20,7 @@ function mergeChecks(reports: Report[]): CheckResult[] {
   const byId = new Map<CheckId, CheckResult>();
   const seen = new Map<string, Finding>();
   const reasons = new Map<CheckId, { dialect?: DatabaseInfo['dialect']; reason: string }[]>();
+  const summaries = new Map<CheckId, { dialect?: DatabaseInfo['dialect']; lines: string[] }[]>();
   for (const report of reports) {
     const dialect = dialectOf(report);
     for (const check of report.checks) {
@@ -31,6 +32,7 @@ function mergeChecks(reports: Report[]): CheckResult[] {
       if (STATUS_RANK[check.status] > STATUS_RANK[merged.status]) merged.status = check.status;
       merged.durationMs += check.durationMs;
       if (check.reason) (reasons.get(check.id) ?? reasons.set(check.id, []).get(check.id)!).push({ dialect, reason: check.reason });
+      if (check.summary) (summaries.get(check.id) ?? summaries.set(check.id, []).get(check.id)!).push({ dialect, lines: check.summary });
       for (const f of check.findings) {
         const key = `${check.id}\u0000${findingKey(f)}`;
         const known = seen.get(key);
@@ -49,6 +51,18 @@ function mergeChecks(reports: Report[]): CheckResult[] {
     const distinct = new Set(list.map((r) => r.reason));
     byId.get(id)!.reason = distinct.size === 1 && list.length === reports.length ? list[0]!.reason
       : list.map((r) => (r.dialect ? `${DIALECT_NAME[r.dialect]}: ${r.reason}` : r.reason)).join('; ');
+  }
+  // Summary lines (the data check's assertions): one said on every database once, the others labelled.
+  for (const [id, list] of summaries) {
+    const lines: string[] = [];
+    for (const { dialect, lines: own } of list) {
+      for (const line of own) {
+        const everywhere = list.length === reports.length && list.every((l) => l.lines.includes(line));
+        const shown = everywhere || !dialect ? line : `${DIALECT_NAME[dialect]}: ${line}`;
+        if (!lines.includes(shown)) lines.push(shown);
+      }
+    }
+    byId.get(id)!.summary = lines;
   }
   const all = reports.map(dialectOf).filter((d): d is DatabaseInfo['dialect'] => d !== undefined);
   // A finding on every database says nothing about dialects: only the ones that hold on some carry the field.
