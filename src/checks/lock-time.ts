@@ -53,6 +53,10 @@ interface Target {
   findings: Finding[];
 }
 
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
 /** `50M`, `1.2B`, `10,000`. */
 export function showRows(n: number): string {
   const short = (v: number, unit: string) => `${Number(v.toPrecision(3))}${unit}`;
@@ -89,8 +93,9 @@ function lockedTables(f: Finding, stmt: ExecutedStatement): { relation: string; 
   const out = new Map<string, string>();
   for (const l of stmt.facts?.locks ?? []) {
     if (!TABLE_KINDS.has(l.kind)) continue;
-    // access-exclusive-held points at the work done while the lock is held: its tables' own lock may be weaker.
-    if (!held && !blocksWrites(l.mode)) continue;
+    // access-exclusive-held points at the work done while the lock is held: its tables' own lock may be weaker
+    // (an UPDATE's ROW EXCLUSIVE), but a table it only reads is not what it spends its time on.
+    if (held ? lockRank(l.mode) < lockRank('RowExclusiveLock') : !blocksWrites(l.mode)) continue;
     const mode = held ? 'AccessExclusiveLock' : l.mode;
     const before = out.get(l.relation);
     if (!before || lockRank(mode) > lockRank(before)) out.set(l.relation, mode);
@@ -154,10 +159,16 @@ export async function estimateLockTimes(input: {
   const measured = new Map<string, LockCostMeasure>();
   for (const revision of revisions) {
     const mine = byRevision.get(revision)!;
+    const failed = (why: string) => mine.forEach((t) => measured.set(t.id, { id: t.id, table: t.table, error: why }));
     try {
       for (const parent of graph.byId.get(revision)?.downRevisions ?? []) {
         await driver.call('upgrade', { target: parent, trace: false, facts: false });
       }
+    } catch (error) {
+      failed(`the database could not be brought to the revision before ${revision}: ${firstLine(error)}`);
+      continue;
+    }
+    try {
       const statements = walk.revisions.find((r) => r.revision === revision)!.upgrade!.statements;
       const { results } = await driver.call('lock-cost', {
         items: mine.map((t) => ({
@@ -169,7 +180,7 @@ export async function estimateLockTimes(input: {
       });
       for (const r of results) measured.set(r.id, r);
     } catch (error) {
-      for (const t of mine) measured.set(t.id, { id: t.id, table: t.table, error: `the database could not be brought to the revision before ${revision}: ${(error as Error).message.split('\n')[0]}` });
+      failed(`the measurement failed: ${firstLine(error)}`);
     }
   }
 

@@ -71,7 +71,7 @@ test('estimates for the rewrite only, scaling with the size; max-lock-seconds fa
   const at50M = assertMeasured(b.report!, 50_000_000);
   // Two measurements, so not exactly 10x; a size that was not used would give ~1x.
   const ratio = at50M.estimatedSeconds / at5M.estimatedSeconds;
-  assert.ok(ratio > 10 / 3 && ratio < 30, `estimate(50M) / estimate(5M) = ${ratio}`);
+  assert.ok(ratio > 2.5 && ratio < 40, `estimate(50M) / estimate(5M) = ${ratio}`);
 
   const lintCheck = check(b.report!, 'lint');
   assert.equal(lintCheck.status, 'failed');

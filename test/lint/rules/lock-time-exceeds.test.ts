@@ -40,7 +40,7 @@ function finding(code: string, sql: string, line: number, severity: Finding['sev
   return { code, severity, message: code, revision: 'b2', file: FILE, line, sql, evidence: { source: 'executed' } };
 }
 
-async function run(opts: { sizes?: Record<string, number>; max?: number; usPerRow?: number; error?: string; dir?: string; rules?: Config['lint']['rules']; dialect?: 'postgresql' | 'sqlite' }) {
+async function run(opts: { sizes?: Record<string, number>; max?: number; usPerRow?: number; error?: string; dir?: string; rules?: Config['lint']['rules']; dialect?: 'postgresql' | 'sqlite'; upgradeFails?: boolean }) {
   const lint: CheckResult = { id: 'lint', status: 'passed', durationMs: 0, findings: [
     finding('column-type-change', ALTER, 23),
     finding('missing-lock-timeout', ALTER, 23),
@@ -50,6 +50,7 @@ async function run(opts: { sizes?: Record<string, number>; max?: number; usPerRo
   const driver = {
     call: async (method: string, params: LockCostParams) => {
       calls.push({ method, params });
+      if (method === 'upgrade' && opts.upgradeFails) throw new Error('relation "users" already exists\nCONTEXT: ...');
       if (method === 'upgrade') return { steps: [], current: ['a1'], versionTable: { name: 'alembic_version', schema: null } };
       return { results: params.items.map((i) => (opts.error ? { id: i.id, table: i.table, error: opts.error } : { id: i.id, table: i.table, rows: 40000, emptyMs: 1, fullMs: 81, usPerRow: opts.usPerRow ?? 2 })) };
     },
@@ -129,6 +130,9 @@ test('nothing measured without a size for the table, or on SQLite; a failed meas
   const failed = await run({ sizes: { users: 1000 }, max: 1, error: 'could generate only 0 rows for public.users' });
   assert.deepEqual(failed.lint.findings[0]!.details, ['Lock time at 1,000 rows of users: not estimated (could generate only 0 rows for public.users).']);
   assert.equal(failed.lint.findings.some((f) => f.code === 'lock-time-exceeds'), false);
+  const unreachable = await run({ sizes: { users: 1000 }, max: 1, upgradeFails: true });
+  assert.deepEqual(unreachable.calls.map((c) => c.method), ['upgrade']);
+  assert.deepEqual(unreachable.lint.findings[0]!.details, ['Lock time at 1,000 rows of users: not estimated (the database could not be brought to the revision before b2: relation "users" already exists).']);
 });
 
 test('numbers as shown', () => {
