@@ -144,3 +144,19 @@ for (const c of BAD) {
     assert.match(out, /pyproject\.toml/);
   });
 }
+
+// Each assertion runs right after its own revision, also on a history with two branches and a merge: the version
+// table holds that revision when the assertion asks (the driver finds the next revision from alembic_version).
+const BRANCHED = ['c841d6d0a918', '4b9f71b19971', 'ec29c8f9d4c3', 'd0292ebd1761', '2436d6db0561', 'a77f8dd87c5b'];
+for (const [dialect, database] of DATABASES) {
+  test(`${dialect}: on a branched and merged history every assertion runs at its own revision`, async () => {
+    const dir = variant(`branched-${dialect}`, 'merged-branch', BRANCHED.map((r) =>
+      `[tool.alembic-preflight.data.revisions."${r}"]\nassert = ["SELECT '${r}' AS missing WHERE NOT EXISTS (SELECT 1 FROM alembic_version WHERE version_num = '${r}')"]\n`).join(''));
+    const { code, report, stderr } = await run(dir, database);
+    assert.equal(code, 0, stderr);
+    const data = check(report, 'data');
+    assert.deepEqual(data.findings, []);
+    assert.equal(data.summary?.length, BRANCHED.length);
+    assert.ok(data.summary?.every((l) => l.endsWith(' passed')), JSON.stringify(data.summary));
+  });
+}
