@@ -75,7 +75,10 @@ function script(entry: string, role: 'seed' | 'assert', key: string, file: strin
     if (!py) return { kind: 'sql', name: shown, path, sql: readFileSync(path, 'utf8') };
     const fn = py[2] ?? (role === 'seed' ? 'seed' : 'check');
     const source = readFileSync(path, 'utf8');
-    if (!new RegExp(`^(async\\s+)?def\\s+${fn}\\s*\\(`, 'm').test(source)) {
+    if (new RegExp(`^async\\s+def\\s+${fn}\\s*\\(`, 'm').test(source)) {
+      throw new UserError(`${key}: ${shown}: ${fn} is async; it is called with a (sync) SQLAlchemy Connection: make it a plain def`, { file });
+    }
+    if (!new RegExp(`^def\\s+${fn}\\s*\\(`, 'm').test(source)) {
       throw new UserError(`${key}: ${shown} defines no function ${fn}(connection)`, { file });
     }
     return { kind: 'python', name: `${shown}:${fn}`, path, function: fn };

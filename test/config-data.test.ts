@@ -17,7 +17,7 @@ function project(pyproject: string): string {
   mkdirSync(join(dir, 'tests'));
   writeFileSync(join(dir, 'tests', 'seed.sql'), "INSERT INTO users (id) VALUES (1);\n");
   writeFileSync(join(dir, 'tests', 'check.sql'), 'SELECT id FROM users WHERE id > 1\n');
-  writeFileSync(join(dir, 'tests', 'data.py'), 'def seed(connection):\n    pass\n\n\ndef check_users(connection):\n    pass\n');
+  writeFileSync(join(dir, 'tests', 'data.py'), 'def seed(connection):\n    pass\n\n\ndef check_users(connection):\n    pass\n\n\nasync def check_async(connection):\n    pass\n');
   writeFileSync(join(dir, 'pyproject.toml'), pyproject);
   return dir;
 }
@@ -56,6 +56,7 @@ const BAD: [string, string, RegExp][] = [
   ['[tool.alembic-preflight.data]\ngenerate = "yes"\n', 'generate', /generate must be true or false/],
   ['[tool.alembic-preflight.data.revisions."ab12"]\nassert = ["tests/nowhere.sql"]\n', 'missing file', /\[tool\.alembic-preflight\.data\.revisions\."ab12"\] assert: file tests\/nowhere\.sql does not exist/],
   ['[tool.alembic-preflight.data.revisions."ab12"]\nseed = ["tests/data.py:nope"]\n', 'missing function', /seed: tests\/data\.py defines no function nope\(connection\)/],
+  ['[tool.alembic-preflight.data.revisions."ab12"]\nassert = ["tests/data.py:check_async"]\n', 'async function', /tests\/data\.py: check_async is async; .* make it a plain def/],
   ['[tool.alembic-preflight.data.revisions."ab12"]\nassert = ["tests/data.py"]\n', 'no check()', /tests\/data\.py defines no function check\(connection\)/],
   ['[tool.alembic-preflight.data.revisions."ab12"]\nseed = ["INSERT INTO users VALUES (1)"]\n', 'inline seed', /seed: "INSERT INTO users VALUES \(1\)" is not a \.sql or \.py file$/],
   ['[tool.alembic-preflight.data.revisions."ab12"]\nassert = ["DELETE FROM users"]\n', 'not a query', /is not a \.sql or \.py file nor a SELECT query/],
