@@ -21,6 +21,12 @@ function fileOf(script: DataScript | undefined): string | undefined {
   return script.kind === 'python' ? script.name.replace(/:[A-Za-z_][A-Za-z0-9_]*$/, '') : script.name;
 }
 
+/** The query as the finding shows it: without its comment lines (the text reporter prints it on one line). */
+function shownSql(script: DataScript): { sql?: string } {
+  const sql = script.kind === 'sql' ? (script.sql ?? '').split('\n').filter((l) => !l.trim().startsWith('--')).join('\n').trim() : '';
+  return sql ? { sql } : {};
+}
+
 function rowLines(run: HandRun, show: (row: Record<string, unknown>) => string): string[] {
   const rows = run.rows ?? [];
   const more = (run.count ?? rows.length) - rows.length;
@@ -48,7 +54,7 @@ export function handOutcome(walk: WalkResult, byId: Map<string, RevisionRecord>,
           message: `the seed ${script.name} of revision ${revision} fails before its upgrade: ${run.error}`,
           revision,
           file: fileOf(script) ?? record?.file,
-          ...(script.kind === 'sql' && script.sql ? { sql: script.sql.trim() } : {}),
+          ...shownSql(script),
           hint: 'The seed runs on the schema as it stands before this revision (every revision before it upgraded): ' +
             'write its rows for that schema, or name it under the revision that makes its tables.',
         });
@@ -81,7 +87,7 @@ export function handOutcome(walk: WalkResult, byId: Map<string, RevisionRecord>,
         message: `assertion ${script.name} fails after the upgrade of revision ${revision}: ${what}`,
         revision,
         file: fileOf(script) ?? record?.file,
-        ...(script.kind === 'sql' && script.sql ? { sql: script.sql.trim() } : {}),
+        ...shownSql(script),
         details: rowLines(run, show),
         evidence: { assertion: script.name, ...(run.count !== undefined ? { count: run.count, rows: run.rows } : { error: run.error }) },
         hint: script.kind === 'sql'
