@@ -46,8 +46,15 @@ test('action.yml defaults give the documented typed inputs', () => {
     stairwayScope: undefined, minDowngradeRevision: undefined, databaseUrl: undefined, failOn: undefined,
     comment: 'changes', suggestions: false, annotations: true, sarif: undefined, report: undefined, githubToken: undefined, driftIssue: true,
     driftIssueLabel: 'alembic-preflight-drift', reportFile: undefined, prNumber: undefined, verbose: false,
-    stepTimeout: undefined, databaseUrlEnv: undefined,
+    stepTimeout: undefined, databaseUrlEnv: undefined, maxLockSeconds: undefined, tableSizesFrom: undefined,
   });
+});
+
+test('max-lock-seconds and table-sizes-from reach resolveConfig as the flags do', () => {
+  setInputs({ 'max-lock-seconds': ' 5 ', 'table-sizes-from': 'artifacts/drift.json' });
+  const raw = toRawOptions(getInputs(), 'pr');
+  assert.equal(raw.maxLockSeconds, '5');
+  assert.equal(raw.tableSizesFrom, 'artifacts/drift.json');
 });
 
 test('values are read, trimmed and checked; bad ones are UserErrors naming the input', () => {
