@@ -8,6 +8,7 @@
 //   seed = ["tests/data/ab12_seed.sql", "tests/data/seeds.py:seed_users"]     # before ab12cd34 is upgraded
 //   assert = ["tests/data/ab12_check.sql", "tests/data/checks.py:check_emails",
 //             "SELECT id FROM users WHERE plan IS NULL"]                     # after it is upgraded
+//   rows = { users = [{ id = 1, email = "ada@example.com" }] }               # before it, ahead of `seed`
 //
 // Paths are relative to the pyproject.toml's directory. A `.sql` seed runs as written; a `.py` seed is a function
 // `seed(connection)` (or the one named after `:`) given a SQLAlchemy Connection. An SQL assertion fails when it
@@ -21,8 +22,9 @@ import type { CheckId } from './report/model.ts';
 
 /** One seed or assertion, as the driver runs it. */
 export interface DataScript {
-  /** `sql`: a .sql file (path) or a query written in pyproject.toml (sql); `python`: a function in a .py file. */
-  kind: 'sql' | 'python';
+  /** `sql`: a .sql file (path) or a query written in pyproject.toml (sql); `python`: a function in a .py file;
+   * `rows`: rows written in pyproject.toml for one table (as pytest-alembic's revision data). */
+  kind: 'sql' | 'python' | 'rows';
   /** As the report names it: the path relative to the project directory (with `:function`), or the query. */
   name: string;
   /** Absolute path of the file (absent for a query written in pyproject.toml). */
@@ -31,6 +33,9 @@ export interface DataScript {
   sql?: string;
   /** python: the function's name. */
   function?: string;
+  /** rows: the table (`name` or `schema.name`) and its rows, each inserted with its own columns. */
+  table?: string;
+  rows?: Record<string, unknown>[];
 }
 
 export interface DataRevisionConfig {
@@ -41,6 +46,8 @@ export interface DataRevisionConfig {
 export interface DataConfig {
   /** The pyproject.toml it came from (errors name it). */
   file: string;
+  /** The same, relative to the project directory (findings about rows written in it name it). */
+  shownFile: string;
   /** Generated rows as well as the hand-written ones (default false: only yours, as pytest-alembic has it). */
   generate: boolean;
   /** Keyed by revision id as written; full ids once resolveDataRevisions ran. */
@@ -48,7 +55,7 @@ export interface DataConfig {
 }
 
 const KEYS = new Set(['generate', 'revisions']);
-const REVISION_KEYS = new Set(['seed', 'assert']);
+const REVISION_KEYS = new Set(['seed', 'assert', 'rows']);
 const SECTION = '[tool.alembic-preflight.data]';
 
 function isTable(value: unknown): value is Record<string, unknown> {
@@ -87,6 +94,21 @@ function script(entry: string, role: 'seed' | 'assert', key: string, file: strin
   throw new UserError(`${key}: "${entry}" is not a .sql or .py file${role === 'assert' ? ' nor a SELECT query' : ''}`, { file });
 }
 
+/** `rows = { users = [{ id = 1, ... }] }`: one seed per table, values as TOML gives them (dates as ISO text,
+ * arrays and tables as JSON text). */
+function tableRows(value: unknown, key: string, file: string): DataScript[] {
+  if (value === undefined) return [];
+  if (!isTable(value)) throw new UserError(`${key} must be a table of tables: rows = { users = [{ id = 1 }] }`, { file });
+  return Object.entries(value).map(([table, list]) => {
+    if (!Array.isArray(list) || !list.every(isTable)) {
+      throw new UserError(`${key}.${table} must be a list of rows (tables): ${table} = [{ id = 1 }]`, { file });
+    }
+    const rows = list.map((row) => Object.fromEntries(Object.entries(row).map(([c, v]) => [c,
+      v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? JSON.stringify(v) : v])));
+    return { kind: 'rows' as const, name: `rows of ${table} (${rows.length})`, table, rows };
+  });
+}
+
 /** The section as written (undefined: no section). Paths are checked here; revision ids by resolveDataRevisions. */
 export function parseDataConfig(raw: unknown, file: string, projectDir: string): DataConfig | undefined {
   if (raw === undefined) return undefined;
@@ -105,14 +127,15 @@ export function parseDataConfig(raw: unknown, file: string, projectDir: string):
     const where = `[tool.alembic-preflight.data.revisions."${revision}"]`;
     if (!isTable(table)) throw new UserError(`${where} must be a table (seed = [...], assert = [...])`, { file });
     for (const key of Object.keys(table)) {
-      if (!REVISION_KEYS.has(key)) throw new UserError(`unknown key "${key}" in ${where} (known: seed, assert)`, { file });
+      if (!REVISION_KEYS.has(key)) throw new UserError(`unknown key "${key}" in ${where} (known: seed, assert, rows)`, { file });
     }
     revisions[revision] = {
-      seed: entries(table.seed, `${where} seed`, file).map((e) => script(e, 'seed', `${where} seed`, file, baseDir, projectDir)),
+      seed: [...tableRows(table.rows, `${where} rows`, file),
+        ...entries(table.seed, `${where} seed`, file).map((e) => script(e, 'seed', `${where} seed`, file, baseDir, projectDir))],
       assert: entries(table.assert, `${where} assert`, file).map((e) => script(e, 'assert', `${where} assert`, file, baseDir, projectDir)),
     };
   }
-  return { file, generate: raw.generate === true, revisions };
+  return { file, shownFile: relative(projectDir, file) || 'pyproject.toml', generate: raw.generate === true, revisions };
 }
 
 /** The checks to run when none are named: the section asks for the data check. */

@@ -43,6 +43,21 @@ assert = ["tests/check.sql", "tests/data.py:check_users", "SELECT 1 WHERE 1 = 0"
   assert.deepEqual(Object.keys(resolveDataRevisions(c.data!, ['ab12cd34ef56', 'ff00']).revisions), ['ab12cd34ef56']);
 });
 
+test('rows written in pyproject.toml: one seed per table, ahead of the seed files; dates as ISO text, tables as JSON', async () => {
+  const dir = project(`
+[tool.alembic-preflight.data.revisions."ab12"]
+seed = ["tests/seed.sql"]
+rows = { users = [{ id = 1, joined = 2024-05-01T10:00:00Z, prefs = { dark = true } }, { id = 2 }], "app.roles" = [{ name = "admin" }] }
+`);
+  const c = await resolveConfig({ dir });
+  assert.equal(c.data?.shownFile, 'pyproject.toml');
+  assert.deepEqual(c.data!.revisions.ab12!.seed.map((s) => [s.kind, s.name, s.table, s.rows]), [
+    ['rows', 'rows of users (2)', 'users', [{ id: 1, joined: '2024-05-01T10:00:00.000Z', prefs: '{"dark":true}' }, { id: 2 }]],
+    ['rows', 'rows of app.roles (1)', 'app.roles', [{ name: 'admin' }]],
+    ['sql', 'tests/seed.sql', undefined, undefined],
+  ]);
+});
+
 test('--checks without data leaves it off; drift mode is not changed; no section, no data check', async () => {
   const dir = project('[tool.alembic-preflight.data.revisions."ab12"]\nassert = ["tests/check.sql"]\n');
   assert.ok(!(await resolveConfig({ dir, checks: 'upgrade,stairway' })).checks.includes('data'));
@@ -61,8 +76,10 @@ const BAD: [string, string, RegExp][] = [
   ['[tool.alembic-preflight.data.revisions."ab12"]\nseed = ["INSERT INTO users VALUES (1)"]\n', 'inline seed', /seed: "INSERT INTO users VALUES \(1\)" is not a \.sql or \.py file$/],
   ['[tool.alembic-preflight.data.revisions."ab12"]\nassert = ["DELETE FROM users"]\n', 'not a query', /is not a \.sql or \.py file nor a SELECT query/],
   ['[tool.alembic-preflight.data.revisions."ab12"]\nassert = [1]\n', 'not strings', /assert must be a string or a list of strings/],
-  ['[tool.alembic-preflight.data.revisions."ab12"]\nrows = []\n', 'unknown revision key', /unknown key "rows" in \[tool\.alembic-preflight\.data\.revisions\."ab12"\] \(known: seed, assert\)/],
+  ['[tool.alembic-preflight.data.revisions."ab12"]\nrow = []\n', 'unknown revision key', /unknown key "row" in \[tool\.alembic-preflight\.data\.revisions\."ab12"\] \(known: seed, assert, rows\)/],
   ['[tool.alembic-preflight.data]\nrevisions = ["ab12"]\n', 'revisions not a table', /must be a table of revisions/],
+  ['[tool.alembic-preflight.data.revisions."ab12"]\nrows = { users = { id = 1 } }\n', 'rows not a list', /rows\.users must be a list of rows \(tables\)/],
+  ['[tool.alembic-preflight.data.revisions."ab12"]\nrows = ["users"]\n', 'rows not a table', /rows must be a table of tables/],
 ];
 for (const [pyproject, what, message] of BAD) {
   test(`refused: ${what}`, async () => {

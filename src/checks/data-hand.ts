@@ -16,7 +16,8 @@ export interface HandOutcome {
   asserts: { passed: number; total: number };
 }
 
-function fileOf(script: DataScript | undefined): string | undefined {
+function fileOf(script: DataScript | undefined, hand: DataConfig): string | undefined {
+  if (script?.kind === 'rows') return hand.shownFile;
   if (!script?.path) return undefined;
   return script.kind === 'python' ? script.name.replace(/:[A-Za-z_][A-Za-z0-9_]*$/, '') : script.name;
 }
@@ -53,7 +54,7 @@ export function handOutcome(walk: WalkResult, byId: Map<string, RevisionRecord>,
           severity: 'error',
           message: `the seed ${script.name} of revision ${revision} fails before its upgrade: ${run.error}`,
           revision,
-          file: fileOf(script) ?? record?.file,
+          file: fileOf(script, hand) ?? record?.file,
           ...shownSql(script),
           hint: 'The seed runs on the schema as it stands before this revision (every revision before it upgraded): ' +
             'write its rows for that schema, or name it under the revision that makes its tables.',
@@ -86,7 +87,7 @@ export function handOutcome(walk: WalkResult, byId: Map<string, RevisionRecord>,
         severity: 'error',
         message: `assertion ${script.name} fails after the upgrade of revision ${revision}: ${what}`,
         revision,
-        file: fileOf(script) ?? record?.file,
+        file: fileOf(script, hand) ?? record?.file,
         ...shownSql(script),
         details: rowLines(run, show),
         evidence: { assertion: script.name, ...(run.count !== undefined ? { count: run.count, rows: run.rows } : { error: run.error }) },

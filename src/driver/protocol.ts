@@ -216,11 +216,14 @@ export interface DataHandParams {
 }
 
 export interface DataScriptSpec {
-  kind: 'sql' | 'python';
+  kind: 'sql' | 'python' | 'rows';
   name: string;
   path?: string;
   sql?: string;
   function?: string;
+  /** rows: the table (`name` or `schema.name`) and the rows to insert. */
+  table?: string;
+  rows?: Record<string, unknown>[];
 }
 
 export interface WalkRevision {

@@ -10,6 +10,7 @@ import type { CheckResult, Report } from '../../src/report/model.ts';
 
 const hand: DataConfig = {
   file: '/p/pyproject.toml',
+  shownFile: 'pyproject.toml',
   generate: false,
   revisions: {
     a1: { seed: [{ kind: 'sql', name: 'seed.sql', path: '/p/seed.sql', sql: 'INSERT INTO t VALUES (1)' }], assert: [

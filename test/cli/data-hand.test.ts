@@ -131,7 +131,7 @@ const BAD: { name: string; pyproject: string; message: RegExp }[] = [
   {
     name: 'unknown-key',
     pyproject: '[tool.alembic-preflight.data.revisions."7c0a2e4d6f81"]\nasserts = ["tests/data/no_plan_missing.sql"]\n',
-    message: /unknown key "asserts" in \[tool\.alembic-preflight\.data\.revisions\."7c0a2e4d6f81"\] \(known: seed, assert\)/,
+    message: /unknown key "asserts" in \[tool\.alembic-preflight\.data\.revisions\."7c0a2e4d6f81"\] \(known: seed, assert, rows\)/,
   },
 ];
 for (const c of BAD) {
@@ -158,5 +158,28 @@ for (const [dialect, database] of DATABASES) {
     assert.deepEqual(data.findings, []);
     assert.equal(data.summary?.length, BRANCHED.length);
     assert.ok(data.summary?.every((l) => l.endsWith(' passed')), JSON.stringify(data.summary));
+  });
+}
+
+// pytest-alembic's revision data written in pyproject.toml: `rows = { table = [{...}] }`, each row inserted with its
+// own columns (created_at, left out, takes its server default).
+const ROWS = `
+[tool.alembic-preflight.data.revisions."4b8e6a2c0d19"]
+rows = { users = [{ id = 1, email = "ada@example.com", name = "Ada", city = "London" }, { id = 2, email = "bob@example.com", name = "Bob" }] }
+
+[tool.alembic-preflight.data.revisions."7c0a2e4d6f81"]
+rows = { users = [{ id = 3, email = "cy@example.com", name = "Cy", plan = "pro" }] }
+assert = ["tests/data/paid_user_kept.sql", "SELECT id FROM users WHERE created_at IS NULL", "SELECT count(*) AS n FROM users HAVING count(*) <> 3"]
+`;
+for (const [dialect, database] of DATABASES) {
+  test(`${dialect}: rows written in pyproject.toml go in like a seed file; the wrong backfill is caught on them`, async () => {
+    const pass = await run(variant(`rows-pass-${dialect}`, 'data-hand-pass', ROWS), database);
+    assert.equal(pass.code, 0, pass.stderr);
+    assert.deepEqual(check(pass.report, 'data').findings, []);
+    assert.match(check(pass.report, 'data').reason ?? '', /3 of 3 assertions passed/);
+    const wrong = await run(variant(`rows-wrong-${dialect}`, 'data-hand-wrong-backfill', ROWS), database);
+    assert.equal(wrong.code, 1);
+    const failed = check(wrong.report, 'data').findings.filter((f) => f.code === 'data/assertion-fails');
+    assert.deepEqual(failed.map((f) => [f.file, f.details]), [['tests/data/paid_user_kept.sql', ['offending row: {"id": 3, "email": "cy@example.com", "plan": "free"}']]]);
   });
 }

@@ -104,6 +104,19 @@ test('a session setting a migration SETs does not leak into the next step, as it
   assert.deepEqual(await compare(dir, 'postgresql'), {}, 'plain alembic: every step runs');
 });
 
+test('a setting changed through set_config() on the bound connection does not leak into the next step either', async () => {
+  // The walk reads the session again only after a statement able to change it: set_config() counts, in any statement.
+  const dir = writeProject({
+    env: ENV_FROM_DATABASE_URL,
+    versions: {
+      'a1_create.py': migration('a1', null, ['op.create_table("t1", sa.Column("id", sa.Integer, primary_key=True))',
+        'op.get_bind().execute(sa.text("SELECT 1, set_config(\'default_transaction_read_only\', \'on\', false)"))'], ['op.drop_table("t1")']),
+      'b2_more.py': migration('b2', 'a1', ['op.create_table("t2", sa.Column("id", sa.Integer, primary_key=True))'], ['op.drop_table("t2")']),
+    },
+  });
+  assert.deepEqual(await compare(dir, 'postgresql'), {}, 'plain alembic: every step runs');
+});
+
 test('a temporary table a data migration makes does not outlive its step, on either dialect', async () => {
   for (const dialect of ['postgresql', 'sqlite'] as const) {
     const dir = writeProject({

@@ -172,6 +172,13 @@ class HandData(object):
         if script["kind"] == "python":
             _function(script)(self.conn)
             return
+        if script["kind"] == "rows":
+            # Each row with its own columns, so that the ones it leaves out take their defaults.
+            schema, _, name = script["table"].rpartition(".")
+            for row in script.get("rows") or ():
+                table = sa.table(name, *[sa.column(c) for c in row], schema=schema or None)
+                self.conn.execute(table.insert().values(**row))
+            return
         for statement in _statements(script.get("sql") or "", self.conn.dialect.name):
             self.conn.exec_driver_sql(statement)
 
