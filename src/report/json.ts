@@ -43,6 +43,9 @@ export function reportProblem(data: unknown): string | null {
     if (!isObject(check) || typeof check.id !== 'string') return `checks[${i}] has no id`;
     if (!CHECK_STATUSES.has(check.status as string)) return `checks[${i}] (${check.id}) has status ${JSON.stringify(check.status)}`;
     if (!Array.isArray(check.findings)) return `checks[${i}] (${check.id}) has no findings list`;
+    if (check.summary !== undefined && !(Array.isArray(check.summary) && check.summary.every((l) => typeof l === 'string'))) {
+      return `checks[${i}] (${check.id}) has a summary that is not a list of strings`;
+    }
     for (const [j, f] of (check.findings as unknown[]).entries()) {
       if (!isObject(f) || typeof f.code !== 'string' || typeof f.message !== 'string' || !SEVERITIES.has(f.severity as string)) {
         return `checks[${i}].findings[${j}] needs code, message and severity (error, warning or notice)`;

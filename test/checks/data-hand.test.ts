@@ -6,6 +6,7 @@ import { dataResult } from '../../src/checks/data.ts';
 import type { WalkResult } from '../../src/checks/walk.ts';
 import type { DataConfig } from '../../src/config-data.ts';
 import { mergeReports } from '../../src/pipeline/dialects.ts';
+import { reportProblem } from '../../src/report/json.ts';
 import type { CheckResult, Report } from '../../src/report/model.ts';
 
 const hand: DataConfig = {
@@ -75,4 +76,16 @@ test('two databases: a summary line both give is said once, the others labelled 
   } as unknown as Report);
   const merged = mergeReports([report('sqlite', ['a passed', 'b passed']), report('postgresql', ['a passed', 'b failed'])], () => 'passed');
   assert.deepEqual(merged.checks[0]!.summary, ['a passed', 'SQLite: b passed', 'PostgreSQL: b failed']);
+});
+
+test('a saved report (publish mode reads one from an artifact) is refused when a summary is not a list of strings', () => {
+  const saved = (summary: unknown) => ({
+    version: 1, tool: { name: 'alembic-preflight' }, mode: 'full', status: 'passed', projectDir: '.',
+    checks: [{ id: 'data', status: 'passed', findings: [], summary }], revisions: [], newRevisions: [], migrations: [],
+    schemaDiff: [], counts: {}, environment: {},
+  });
+  assert.equal(reportProblem(saved(['a passed'])), null);
+  assert.equal(reportProblem(saved(undefined)), null);
+  assert.match(reportProblem(saved('a passed')) ?? '', /summary that is not a list of strings/);
+  assert.match(reportProblem(saved([{ html: '<b>' }])) ?? '', /summary that is not a list of strings/);
 });
