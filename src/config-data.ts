@@ -140,7 +140,7 @@ export function parseDataConfig(raw: unknown, file: string, projectDir: string):
 
 /** The checks to run when none are named: the section asks for the data check. */
 export function withDataCheck(defaults: CheckId[], data: DataConfig | undefined): CheckId[] {
-  return data && Object.keys(data.revisions).length && !defaults.includes('data') ? [...defaults, 'data'] : defaults;
+  return data && !defaults.includes('data') ? [...defaults, 'data'] : defaults;
 }
 
 /** The section's revision ids as full ids of this project (a unique prefix is enough, as Alembic takes it). */

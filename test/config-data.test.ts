@@ -64,6 +64,7 @@ test('--checks without data leaves it off; drift mode is not changed; no section
   assert.ok((await resolveConfig({ dir, checks: 'upgrade,data' })).checks.includes('data'));
   assert.ok(!(await resolveConfig({ dir, command: 'drift', databaseUrl: 'postgresql://u@h/db' })).checks.includes('data'));
   assert.ok(!(await resolveConfig({ dir: project('[tool.alembic-preflight]\nname = "alembic"\n') })).checks.includes('data'));
+  assert.ok((await resolveConfig({ dir: project('[tool.alembic-preflight.data]\ngenerate = true\n') })).checks.includes('data'));
 });
 
 const BAD: [string, string, RegExp][] = [
