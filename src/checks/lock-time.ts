@@ -88,11 +88,13 @@ export function describeEstimate(e: LockEstimate): string {
 }
 
 /** The tables a flagged statement holds a strong lock on, with the strongest mode on each. */
-function lockedTables(f: Finding, stmt: ExecutedStatement): { relation: string; mode: string }[] {
+function lockedTables(f: Finding, stmt: ExecutedStatement, earlier: ExecutedStatement[]): { relation: string; mode: string }[] {
   const held = f.code === 'access-exclusive-held';
+  // access-exclusive-held: the tables an earlier statement of the transaction holds ACCESS EXCLUSIVE on.
+  const exclusive = new Set(earlier.flatMap((s) => (s.facts?.locks ?? []).filter((l) => l.mode === 'AccessExclusiveLock').map((l) => l.relation)));
   const out = new Map<string, string>();
   for (const l of stmt.facts?.locks ?? []) {
-    if (!TABLE_KINDS.has(l.kind)) continue;
+    if (!TABLE_KINDS.has(l.kind) || (held && !exclusive.has(l.relation))) continue;
     // access-exclusive-held points at the work done while the lock is held: its tables' own lock may be weaker
     // (an UPDATE's ROW EXCLUSIVE), but a table it only reads is not what it spends its time on.
     if (held ? lockRank(l.mode) < lockRank('RowExclusiveLock') : !blocksWrites(l.mode)) continue;
@@ -112,7 +114,7 @@ function targetsOf(lint: CheckResult, walk: WalkResult, lockTime: LockTimeConfig
     const index = statements.findIndex((s) => s.sql === sql || (sql.length >= 10_000 && s.sql.startsWith(sql)));
     if (index === -1) continue;
     const statement = statements[index]!;
-    for (const { relation, mode } of lockedTables(f, statement)) {
+    for (const { relation, mode } of lockedTables(f, statement, statements.slice(0, index))) {
       const dot = relation.indexOf('.');
       const schema = dot === -1 ? 'public' : relation.slice(0, dot);
       const name = dot === -1 ? relation : relation.slice(dot + 1);

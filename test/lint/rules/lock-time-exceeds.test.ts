@@ -40,8 +40,8 @@ function finding(code: string, sql: string, line: number, severity: Finding['sev
   return { code, severity, message: code, revision: 'b2', file: FILE, line, sql, evidence: { source: 'executed' } };
 }
 
-async function run(opts: { sizes?: Record<string, number>; max?: number; usPerRow?: number; error?: string; dir?: string; rules?: Config['lint']['rules']; dialect?: 'postgresql' | 'sqlite'; upgradeFails?: boolean }) {
-  const lint: CheckResult = { id: 'lint', status: 'passed', durationMs: 0, findings: [
+async function run(opts: { sizes?: Record<string, number>; max?: number; usPerRow?: number; error?: string; dir?: string; rules?: Config['lint']['rules']; dialect?: 'postgresql' | 'sqlite'; upgradeFails?: boolean; statements?: ExecutedStatement[]; findings?: Finding[] }) {
+  const lint: CheckResult = { id: 'lint', status: 'passed', durationMs: 0, findings: opts.findings ?? [
     finding('column-type-change', ALTER, 23),
     finding('missing-lock-timeout', ALTER, 23),
     finding('column-type-change', ADD, 24, 'notice'),
@@ -57,7 +57,7 @@ async function run(opts: { sizes?: Record<string, number>; max?: number; usPerRo
   } as unknown as Driver;
   let resets = 0;
   const db = { dialect: opts.dialect ?? 'postgresql', reset: async () => void resets++ } as unknown as ThrowawayDatabase;
-  const walk = { revisions: [{ revision: 'b2', upgrade: { revision: 'b2', direction: 'up', durationMs: 1, statements } }] } as unknown as WalkResult;
+  const walk = { revisions: [{ revision: 'b2', upgrade: { revision: 'b2', direction: 'up', durationMs: 1, statements: opts.statements ?? statements } }] } as unknown as WalkResult;
   const config = {
     projectDir: opts.dir ?? projectDir(),
     lint: { rules: opts.rules ?? {} },
@@ -159,4 +159,22 @@ test('lint itself leaves ignore[lock-time-exceeds] alone (emitted after lint, wh
   // ... while an ignore of a rule lint runs, matching nothing, is still reported.
   writeFileSync(join(dir, FILE), lines.join('\n').replace('lock-time-exceeds', 'drop-table'));
   assert.equal(lintOnce('drop-table').length, 1);
+});
+
+test('access-exclusive-held: the later statement is measured on the table held ACCESS EXCLUSIVE, not on others it writes', async () => {
+  const facts = (locks: { relation: string; mode: string }[]) => ({ locks: locks.map((l) => ({ ...l, kind: 'table' })), rewritten: [], lockTimeout: '3s', statementTimeout: '0', inTransaction: true });
+  const held: ExecutedStatement[] = [
+    { sql: ADD, file: FILE, line: 22, call: 'op.add_column', durationMs: 1, facts: facts([{ relation: 'public.users', mode: 'AccessExclusiveLock' }]) },
+    { sql: "UPDATE users SET nickname = 'x'", file: FILE, line: 23, call: 'op.execute', durationMs: 1, facts: facts([{ relation: 'public.users', mode: 'RowExclusiveLock' }]) },
+    { sql: "UPDATE orders SET note = 'x'", file: FILE, line: 24, call: 'op.execute', durationMs: 1, facts: facts([{ relation: 'public.orders', mode: 'RowExclusiveLock' }, { relation: 'public.users', mode: 'AccessShareLock' }]) },
+  ];
+  const r = await run({
+    sizes: { users: 1_000_000, orders: 1_000_000 },
+    statements: held,
+    findings: [finding('access-exclusive-held', held[1]!.sql, 23), finding('access-exclusive-held', held[2]!.sql, 24)],
+  });
+  const items = r.calls.filter((c) => c.method === 'lock-cost').flatMap((c) => (c.params as LockCostParams).items);
+  assert.deepEqual(items.map((i) => [i.table, i.sql, i.before.length]), [['public.users', held[1]!.sql, 1]]);
+  assert.match(r.lint.findings[0]!.details![0]!, /users at 1M rows ≈ 2 s under ACCESS EXCLUSIVE/);
+  assert.equal(r.lint.findings[1]!.details, undefined, 'orders is written, not held: no estimate');
 });
