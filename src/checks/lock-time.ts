@@ -65,16 +65,17 @@ export function showRows(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** `0.04 s`, `40 s`, `12 min`, `3.2 h`. */
+/** `0.04 s`, `40 s`, `12 min`, `3.2 h`: one significant digit under two minutes, two above. The run's own
+ * measurement varies between runs: coarse figures keep the PR comment unchanged when nothing else is. */
 export function showSeconds(s: number): string {
   if (s < 1) return `${Number(s.toPrecision(1))} s`;
-  if (s < 120) return `${Number(s.toPrecision(2))} s`;
+  if (s < 120) return `${Number(s.toPrecision(1))} s`;
   if (s < 7200) return `${Number((s / 60).toPrecision(2))} min`;
   return `${Number((s / 3600).toPrecision(2))} h`;
 }
 
 function showPerRow(us: number): string {
-  return `${Number(us.toPrecision(2))} µs/row`;
+  return `${Number(us.toPrecision(1))} µs/row`;
 }
 
 /** `users` for public.users, else schema-qualified. */

@@ -141,6 +141,7 @@ test('numbers as shown', () => {
   assert.equal(showRows(10_000), '10,000');
   assert.equal(showSeconds(0.04), '0.04 s');
   assert.equal(showSeconds(40.2), '40 s');
+  assert.equal(showSeconds(55.1), '60 s');
   assert.equal(showSeconds(720), '12 min');
   assert.equal(showSeconds(11_520), '3.2 h');
 });
