@@ -1,0 +1,104 @@
+// The linear walk (issue 13: three passes for stairway + round trip, src/checks/linear-walk.ts) must give the
+// verdicts of the revision-by-revision walk and round trip: on a clean history it runs and passes (as plain alembic
+// does); on every kind of anomaly it hands over to the revision-by-revision walk, whose findings are the same as
+// with `--checks graph,upgrade,stairway`. Cases the three passes alone would pass falsely are here: a downgrade that
+// leaves a row behind (the re-upgrade right after it fails), written through op.execute and through a raw DBAPI
+// cursor; a leftover a later downgrade removes; `upgrade head` failing in one transaction.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import type { Report } from '../../src/report/model.ts';
+import { runCli } from '../support/cli.ts';
+import { venvPython } from '../support/env.ts';
+import { migration, removeAll, writeProject } from '../driver/temp-project.ts';
+
+after(() => removeAll());
+
+type Dialect = 'postgresql' | 'sqlite';
+
+async function check(dir: string, dialect: Dialect, checks: string) {
+  const run = await runCli(['check', dir, '--database', dialect === 'sqlite' ? 'sqlite' : 'postgres-local', '--python', venvPython(),
+    '--format', 'json', '--checks', checks]);
+  const report = run.report as Report;
+  assert.ok(report?.checks, `no report: ${run.stderr}`);
+  const findings = (id: string) => report.checks.find((c) => c.id === id)?.findings.map((f) => `${f.code} ${f.revision ?? ''}`.trim()).sort() ?? [];
+  return { run, report, stairway: findings('stairway'), roundtrip: findings('roundtrip'), upgrade: findings('upgrade') };
+}
+
+/** The full check (linear when it applies) against the stairway alone (always revision by revision). */
+async function compare(dir: string, dialect: Dialect) {
+  const full = await check(dir, dialect, 'graph,upgrade,stairway,roundtrip');
+  const alone = await check(dir, dialect, 'graph,upgrade,stairway');
+  assert.deepEqual(full.stairway, alone.stairway, `stairway verdicts, linear walk vs revision by revision:\n${full.run.stderr}`);
+  assert.deepEqual(full.upgrade, alone.upgrade, 'upgrade verdicts');
+  return { full, linear: /walk down:/.test(full.run.stderr), fellBack: /linear walk: .*walking revision by revision/.test(full.run.stderr) };
+}
+
+const table = (name: string) => `op.create_table("${name}", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer))`;
+
+function history(middle: { up: string[]; down: string[] }): string {
+  return writeProject({
+    versions: {
+      'r1.py': migration('r1', null, [table('t1')], ['op.drop_table("t1")']),
+      'r2.py': migration('r2', 'r1', middle.up, middle.down),
+      'r3.py': migration('r3', 'r2', [table('t3')], ['op.drop_table("t3")']),
+    },
+  });
+}
+
+for (const dialect of ['postgresql', 'sqlite'] as const) {
+  test(`${dialect}: a clean history takes the three passes and passes, as plain alembic does`, async () => {
+    const dir = history({ up: ['op.create_index("ix_t1_a", "t1", ["a"])', 'op.execute("UPDATE t1 SET a = 1 WHERE a IS NULL")'], down: ['op.drop_index("ix_t1_a", "t1")'] });
+    const { full, linear, fellBack } = await compare(dir, dialect);
+    assert.ok(linear && !fellBack, `the linear walk ran to the end:\n${full.run.stderr}`);
+    assert.deepEqual([full.stairway, full.roundtrip], [[], []]);
+    assert.equal(full.report.checks.find((c) => c.id === 'roundtrip')?.status, 'passed');
+  });
+
+  test(`${dialect}: a downgrade that leaves an index hands over to the revision-by-revision walk, same findings`, async () => {
+    const dir = history({ up: ['op.create_index("ix_t1_a", "t1", ["a"])'], down: ['op.execute("SELECT 1")'] });
+    const { full, fellBack } = await compare(dir, dialect);
+    assert.ok(fellBack, full.run.stderr);
+    assert.ok(full.stairway.includes('stairway/downgrade-leaves-trace r2'), JSON.stringify(full.stairway));
+  });
+
+  test(`${dialect}: a seed row the downgrade forgets breaks the re-upgrade: found, though the three passes would pass`, async () => {
+    const dir = history({ up: ['op.execute("INSERT INTO t1 (id, a) VALUES (1, 1)")'], down: ['op.execute("SELECT 1")'] });
+    const { full, fellBack } = await compare(dir, dialect);
+    assert.ok(fellBack, full.run.stderr);
+    assert.match(full.run.stderr, /the upgrade of r2 wrote rows/);
+    assert.ok(full.stairway.includes('stairway/reupgrade-failed r2'), JSON.stringify(full.stairway));
+  });
+
+  test(`${dialect}: a seed row written through a raw DBAPI cursor is found too (the tables at head are read)`, async () => {
+    const dir = history({
+      up: ['cur = op.get_bind().connection.cursor()', 'cur.execute("INSERT INTO t1 (id, a) VALUES (1, 1)")', 'cur.close()'],
+      down: ['op.execute("SELECT 1")'],
+    });
+    const { full, fellBack } = await compare(dir, dialect);
+    assert.ok(fellBack, full.run.stderr);
+    assert.ok(full.stairway.includes('stairway/reupgrade-failed r2'), JSON.stringify(full.stairway));
+  });
+}
+
+test('postgresql: a leftover that a later downgrade removes is still pinned on its revision', async () => {
+  // r2's downgrade forgets its index on t1; r1's downgrade drops t1 with it, so `downgrade base` alone ends clean.
+  const dir = history({ up: ['op.create_index("ix_t1_a", "t1", ["a"])'], down: ['op.execute("SELECT 1")'] });
+  const { full, fellBack } = await compare(dir, 'postgresql');
+  assert.ok(fellBack, full.run.stderr);
+  assert.match(full.run.stderr, /the schema after the downgrade of r2 is not the one before its upgrade/);
+});
+
+test('postgresql: `upgrade head` failing in one transaction (a new enum value used by the next revision) is reported', async () => {
+  const dir = writeProject({
+    versions: {
+      'r1.py': migration('r1', null, ["op.execute(\"CREATE TYPE mood AS ENUM ('a'); CREATE TABLE t (m mood)\")"], ['op.execute("DROP TABLE t; DROP TYPE mood")']),
+      'r2.py': migration('r2', 'r1', ["op.execute(\"ALTER TYPE mood ADD VALUE 'b'\")"],
+        ["op.execute(\"ALTER TYPE mood RENAME TO mood_old; CREATE TYPE mood AS ENUM ('a'); ALTER TABLE t ALTER COLUMN m TYPE mood USING m::text::mood; DROP TYPE mood_old\")"]),
+      'r3.py': migration('r3', 'r2', ["op.execute(\"ALTER TABLE t ALTER COLUMN m SET DEFAULT 'b'\")"], ['op.execute("ALTER TABLE t ALTER COLUMN m DROP DEFAULT")']),
+    },
+  });
+  const { full, fellBack } = await compare(dir, 'postgresql');
+  assert.ok(fellBack, full.run.stderr);
+  assert.deepEqual(full.stairway, [], 'each revision on its own passes');
+  assert.ok(full.roundtrip.some((f) => f.startsWith('roundtrip/upgrade-failed')), JSON.stringify(full.roundtrip));
+});
