@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import type { Report } from '../../src/report/model.ts';
 import { runCli } from '../support/cli.ts';
 import { venvPython } from '../support/env.ts';
-import { migration, removeAll, writeProject } from '../driver/temp-project.ts';
+import { ASYNC_ENV, INI, migration, removeAll, writeProject } from '../driver/temp-project.ts';
 
 after(() => removeAll());
 
@@ -101,4 +101,21 @@ test('postgresql: `upgrade head` failing in one transaction (a new enum value us
   assert.ok(fellBack, full.run.stderr);
   assert.deepEqual(full.stairway, [], 'each revision on its own passes');
   assert.ok(full.roundtrip.some((f) => f.startsWith('roundtrip/upgrade-failed')), JSON.stringify(full.roundtrip));
+});
+
+test('sqlite, async env.py (aiosqlite): row changes are counted through the async driver, and a clean history takes the three passes', async () => {
+  const versions = {
+    'r1.py': migration('r1', null, [table('t1')], ['op.drop_table("t1")']),
+    'r2.py': migration('r2', 'r1', [table('t2')], ['op.drop_table("t2")']),
+  };
+  const clean = writeProject({ ini: INI.replace('driver://user:pass@localhost/dbname', 'sqlite+aiosqlite:///app.db'), env: ASYNC_ENV, versions });
+  const ok = await compare(clean, 'sqlite');
+  assert.ok(ok.linear && !ok.fellBack, ok.full.run.stderr);
+  const seeded = writeProject({
+    ini: INI.replace('driver://user:pass@localhost/dbname', 'sqlite+aiosqlite:///app.db'), env: ASYNC_ENV,
+    versions: { ...versions, 'r3.py': migration('r3', 'r2', ['op.execute("INSERT INTO t1 (id, a) VALUES (1, 1)")'], ['op.execute("SELECT 1")']) },
+  });
+  const found = await compare(seeded, 'sqlite');
+  assert.match(found.full.run.stderr, /the upgrade of r3 wrote rows/);
+  assert.ok(found.full.stairway.includes('stairway/reupgrade-failed r3'), JSON.stringify(found.full.stairway));
 });

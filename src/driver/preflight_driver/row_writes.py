@@ -49,10 +49,12 @@ class RowWrites(object):
             self.wrote = "(statements cannot be watched on this connection)"
 
     def _sqlite_changes(self):
-        try:
-            return dbapi_connection(self.conn).total_changes
-        except Exception:
-            return None
+        # The driver's own connection: sqlite3's, or aiosqlite's (which reads its sqlite3 connection's count).
+        for raw in (getattr(self.conn.connection, "driver_connection", None), dbapi_connection(self.conn)):
+            count = getattr(raw, "total_changes", None)
+            if isinstance(count, int):
+                return count
+        return None
 
     def _after(self, conn, cursor, statement, parameters, context, executemany):
         if self.wrote is not None or not isinstance(statement, str):
