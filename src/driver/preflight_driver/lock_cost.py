@@ -103,6 +103,7 @@ def _run(conn, item):
     try:
         cursor.execute("SAVEPOINT preflight_lock_cost")
         try:
+            # The trace holds the SQL as PostgreSQL received it (a literal % as %): no parameters, no % processing.
             for sql in item.get("before") or []:
                 cursor.execute(sql)
             started = time.perf_counter()
