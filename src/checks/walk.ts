@@ -253,6 +253,8 @@ class RestorePoints {
   async restoreTo(at: number): Promise<boolean> {
     // A restore point of this walk's own, at or below `at` (a provider's older one may be another walk's).
     const usable = this.db.restore !== undefined && this.at >= 0 && this.at <= at;
+    // The project's engines may hold pooled connections to the database about to be replaced.
+    await this.driver.call('release', {});
     if (usable) await this.db.restore!();
     else await this.db.reset();
     const from = usable ? this.at + 1 : 0;
@@ -268,6 +270,7 @@ class RestorePoints {
       if (result.failure) return false;
     }
     if (this.db.checkpoint) {
+      await this.driver.call('release', {});
       await this.db.checkpoint();
       this.at = at;
     }

@@ -386,6 +386,9 @@ export interface DriverMethods {
   step: { params: StepParams; result: MigrateResult };
   /** The stairway walk in one env.py run (preflight_driver/walk.py): the fast path of checks/walk.ts. */
   walk: { params: WalkParams; result: WalkResult };
+  /** Closes the idle pooled connections of the project's engines before the database is reset or restored
+   * (preflight_driver/pools.py). */
+  release: { params: Record<string, never>; result: { released: number; left: number } };
   /** The linear walk's way down in one env.py run (preflight_driver/walk_down.py). */
   'walk-down': { params: WalkDownParams; result: WalkDownResult };
   /** Hand-written seeds and assertions for the `data` walks that follow (preflight_driver/data_hand.py). */

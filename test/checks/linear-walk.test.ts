@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import type { Report } from '../../src/report/model.ts';
 import { runCli } from '../support/cli.ts';
 import { venvPython } from '../support/env.ts';
-import { ASYNC_ENV, INI, migration, removeAll, writeProject } from '../driver/temp-project.ts';
+import { migration, removeAll, writeProject } from '../driver/temp-project.ts';
 
 after(() => removeAll());
 
@@ -49,7 +49,8 @@ for (const dialect of ['postgresql', 'sqlite'] as const) {
   test(`${dialect}: a clean history takes the three passes and passes, as plain alembic does`, async () => {
     const dir = history({ up: ['op.create_index("ix_t1_a", "t1", ["a"])', 'op.execute("UPDATE t1 SET a = 1 WHERE a IS NULL")'], down: ['op.drop_index("ix_t1_a", "t1")'] });
     const { full, linear, fellBack } = await compare(dir, dialect);
-    assert.ok(linear && !fellBack, `the linear walk ran to the end:\n${full.run.stderr}`);
+    // SQLite walks revision by revision (batch mode rewrites declared text: digests would differ where storage does not).
+    assert.equal(linear && !fellBack, dialect === 'postgresql', `the linear walk ran to the end on PostgreSQL only:\n${full.run.stderr}`);
     assert.deepEqual([full.stairway, full.roundtrip], [[], []]);
     assert.equal(full.report.checks.find((c) => c.id === 'roundtrip')?.status, 'passed');
   });
@@ -57,15 +58,15 @@ for (const dialect of ['postgresql', 'sqlite'] as const) {
   test(`${dialect}: a downgrade that leaves an index hands over to the revision-by-revision walk, same findings`, async () => {
     const dir = history({ up: ['op.create_index("ix_t1_a", "t1", ["a"])'], down: ['op.execute("SELECT 1")'] });
     const { full, fellBack } = await compare(dir, dialect);
-    assert.ok(fellBack, full.run.stderr);
+    assert.equal(fellBack, dialect === 'postgresql', full.run.stderr);
     assert.ok(full.stairway.includes('stairway/downgrade-leaves-trace r2'), JSON.stringify(full.stairway));
   });
 
   test(`${dialect}: a seed row the downgrade forgets breaks the re-upgrade: found, though the three passes would pass`, async () => {
     const dir = history({ up: ['op.execute("INSERT INTO t1 (id, a) VALUES (1, 1)")'], down: ['op.execute("SELECT 1")'] });
     const { full, fellBack } = await compare(dir, dialect);
-    assert.ok(fellBack, full.run.stderr);
-    assert.match(full.run.stderr, /the upgrade of r2 wrote rows/);
+    assert.equal(fellBack, dialect === 'postgresql', full.run.stderr);
+    if (dialect === 'postgresql') assert.match(full.run.stderr, /the upgrade of r2 wrote rows/);
     assert.ok(full.stairway.includes('stairway/reupgrade-failed r2'), JSON.stringify(full.stairway));
   });
 
@@ -75,7 +76,7 @@ for (const dialect of ['postgresql', 'sqlite'] as const) {
       down: ['op.execute("SELECT 1")'],
     });
     const { full, fellBack } = await compare(dir, dialect);
-    assert.ok(fellBack, full.run.stderr);
+    assert.equal(fellBack, dialect === 'postgresql', full.run.stderr);
     assert.ok(full.stairway.includes('stairway/reupgrade-failed r2'), JSON.stringify(full.stairway));
   });
 }
@@ -103,19 +104,26 @@ test('postgresql: `upgrade head` failing in one transaction (a new enum value us
   assert.ok(full.roundtrip.some((f) => f.startsWith('roundtrip/upgrade-failed')), JSON.stringify(full.roundtrip));
 });
 
-test('sqlite, async env.py (aiosqlite): row changes are counted through the async driver, and a clean history takes the three passes', async () => {
-  const versions = {
-    'r1.py': migration('r1', null, [table('t1')], ['op.drop_table("t1")']),
-    'r2.py': migration('r2', 'r1', [table('t2')], ['op.drop_table("t2")']),
-  };
-  const clean = writeProject({ ini: INI.replace('driver://user:pass@localhost/dbname', 'sqlite+aiosqlite:///app.db'), env: ASYNC_ENV, versions });
-  const ok = await compare(clean, 'sqlite');
-  assert.ok(ok.linear && !ok.fellBack, ok.full.run.stderr);
-  const seeded = writeProject({
-    ini: INI.replace('driver://user:pass@localhost/dbname', 'sqlite+aiosqlite:///app.db'), env: ASYNC_ENV,
-    versions: { ...versions, 'r3.py': migration('r3', 'r2', ['op.execute("INSERT INTO t1 (id, a) VALUES (1, 1)")'], ['op.execute("SELECT 1")']) },
+test('postgresql: rows written by the later statement of a multi-statement text are seen (its rowcount is the last one\'s)', async () => {
+  // The row is gone by head (r3 drops its table), so only the statement shows it.
+  const dir = writeProject({
+    versions: {
+      'r1.py': migration('r1', null, [table('t1')], ['op.drop_table("t1")']),
+      'r2.py': migration('r2', 'r1', ['op.execute("CREATE INDEX ix_t1_a ON t1 (a); INSERT INTO t1 (id, a) VALUES (1, 1)")'], ['op.execute("DROP INDEX ix_t1_a")']),
+      'r3.py': migration('r3', 'r2', ['op.drop_table("t1")'], [table('t1'), 'op.create_index("ix_t1_a", "t1", ["a"])']),
+    },
   });
-  const found = await compare(seeded, 'sqlite');
-  assert.match(found.full.run.stderr, /the upgrade of r3 wrote rows/);
-  assert.ok(found.full.stairway.includes('stairway/reupgrade-failed r3'), JSON.stringify(found.full.stairway));
+  const { full, fellBack } = await compare(dir, 'postgresql');
+  assert.ok(fellBack, full.run.stderr);
+  assert.match(full.run.stderr, /the upgrade of r2 wrote rows/);
+  assert.ok(full.stairway.includes('stairway/reupgrade-failed r2'), JSON.stringify(full.stairway));
+});
+
+test('postgresql: identity and generated columns are not mistaken for CREATE TABLE AS (the linear walk runs)', async () => {
+  const dir = history({
+    up: ['op.execute("CREATE TABLE t2 (id int GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, x int GENERATED ALWAYS AS (id * 2) STORED)")'],
+    down: ['op.execute("DROP TABLE t2")'],
+  });
+  const { full, linear, fellBack } = await compare(dir, 'postgresql');
+  assert.ok(linear && !fellBack, full.run.stderr);
 });

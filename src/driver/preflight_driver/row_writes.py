@@ -1,12 +1,12 @@
-# Whether the migrations of a pass wrote rows, for the linear walk (walk.py's first pass, walk_down.py): its verdicts
-# stand for the revision-by-revision stairway only while every table stays empty, since a row a downgrade leaves
-# (a seed INSERT it forgets) breaks the upgrade right after it, which a pass down the whole history and up again never
-# runs. Watched on the migration's connection: every statement SQLAlchemy runs there (op.execute, bulk_insert,
-# get_bind().execute, a Session on it). SQLite counts row changes itself (total_changes(), raw cursors included);
-# on PostgreSQL an INSERT/UPDATE/DELETE/MERGE counts when its rowcount is not 0, and statements that may write rows
-# we cannot see (COPY, DO, CALL, CREATE TABLE AS, a materialized view, SELECT INTO, a data-modifying WITH) count
-# as soon as they run. The tables at head are also looked at (rows_at_head) for what a raw cursor or a function with
-# side effects wrote.
+# Whether the migrations of a pass wrote rows, for the linear walk (walk.py's first pass, walk_down.py; PostgreSQL
+# only): its verdicts stand for the revision-by-revision stairway only while every table stays empty, since a row a
+# downgrade leaves (a seed INSERT it forgets) breaks the upgrade right after it, which a pass down the whole history
+# and up again never runs. Watched on the migration's connection: every statement SQLAlchemy runs there
+# (op.execute, bulk_insert, get_bind().execute, a Session on it). An INSERT/UPDATE/DELETE/MERGE counts when its
+# rowcount is not 0 (Alembic's own on the version table aside); statements that may write rows we cannot count
+# (COPY, DO, CALL, CREATE TABLE AS, a materialized view, SELECT INTO, a data-modifying WITH) count as soon as they
+# run. The tables at head are also looked at (rows_at_head) for what a raw cursor or a function with side effects
+# wrote.
 # Promises: never raises into the migration; `wrote` names the first statement that wrote, or may have.
 
 import re
@@ -17,7 +17,8 @@ _COMMENTS = re.compile(r"\A(\s+|--[^\n]*\n?|/\*.*?\*/)+", re.DOTALL)
 _DML = re.compile(r"(INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE)\b", re.IGNORECASE)
 _MAY_WRITE = re.compile(
     r"(COPY|DO|CALL|EXECUTE|IMPORT|LOAD)\b"
-    r"|CREATE\s+(UNLOGGED\s+|TEMP(ORARY)?\s+|GLOBAL\s+|LOCAL\s+)*TABLE\b[^;]*?\bAS\b"
+    r"|CREATE\s+(UNLOGGED\s+|TEMP(ORARY)?\s+|GLOBAL\s+|LOCAL\s+)*TABLE\s+(IF\s+NOT\s+EXISTS\s+)?[\w.\"$]+\s*"
+    r"(\([^)]*\)\s*)?AS\b"
     r"|CREATE\s+MATERIALIZED\s+VIEW\b|REFRESH\s+MATERIALIZED\b"
     r"|SELECT\b[^;]*?\bINTO\b\s+(?!STRICT)"
     r"|WITH\b[^;]*\b(INSERT|UPDATE|DELETE|MERGE)\b",
@@ -36,42 +37,25 @@ def _version_dml(name):
 class RowWrites(object):
     def __init__(self, conn, version_table):
         self.conn = conn
-        self.sqlite = conn.dialect.name == "sqlite"
         self.version_table = version_table
         self.version_dml = _version_dml(version_table[0])
         self.wrote = None
-        self.version_changes = 0  # SQLite: Alembic's own rows in the version table, counted by total_changes() too
-        self.start = self._sqlite_changes() if self.sqlite else 0
         try:
             from sqlalchemy import event
             event.listen(conn, "after_cursor_execute", self._after)
         except Exception:
             self.wrote = "(statements cannot be watched on this connection)"
 
-    def _sqlite_changes(self):
-        # The driver's own connection: sqlite3's, or aiosqlite's (which reads its sqlite3 connection's count).
-        for raw in (getattr(self.conn.connection, "driver_connection", None), dbapi_connection(self.conn)):
-            count = getattr(raw, "total_changes", None)
-            if isinstance(count, int):
-                return count
-        return None
-
     def _after(self, conn, cursor, statement, parameters, context, executemany):
         if self.wrote is not None or not isinstance(statement, str):
             return
         head = _head(statement)
         if self.version_dml.match(head):
-            if self.sqlite:
-                # One row each (Alembic checks it); its INSERT ... RETURNING shows no rowcount until fetched.
-                try:
-                    count = cursor.rowcount
-                except Exception:
-                    count = -1
-                self.version_changes += count if count > 0 else 1
             return
-        if self.sqlite:
-            return  # counted by SQLite itself (check())
-        if _DML.match(head):
+        # A later statement of a multi-statement text: its rows are not in the rowcount (the last one's is).
+        if any(_DML.match(_head(part)) or _MAY_WRITE.match(_head(part)) for part in head.split(";")[1:]):
+            self.wrote = statement
+        elif _DML.match(head):
             try:
                 count = cursor.rowcount
             except Exception:
@@ -83,34 +67,22 @@ class RowWrites(object):
 
     def check(self):
         """The first statement that wrote rows since the start (or a description), or None."""
-        if self.wrote is None and self.sqlite:
-            now = self._sqlite_changes()
-            if now is None or self.start is None:
-                self.wrote = "(row changes cannot be counted on this connection)"
-            elif now - self.start != self.version_changes:
-                self.wrote = "(statements changed %d row(s))" % (now - self.start - self.version_changes)
         return self.wrote
 
     def rows_at_head(self):
         """A table (other than the version table) holding a row, for what no statement showed; None when all are
-        empty. Read on the migration's connection (PostgreSQL: under a savepoint, so a refused read aborts nothing)."""
-        raw = dbapi_connection(self.conn)
-        cur = raw.cursor()
+        empty. Read on the migration's connection under a savepoint, so a refused read aborts nothing."""
+        cur = dbapi_connection(self.conn).cursor()
         name, schema = self.version_table
         try:
-            if self.sqlite:
-                cur.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%%' "
-                            "AND name <> '%s'" % name.replace("'", "''"))
-                tables = [(None, r[0]) for r in cur.fetchall()]
-            else:
-                cur.execute("SAVEPOINT pf_rows")
-                cur.execute("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                            "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN "
-                            "('pg_catalog', 'information_schema', 'pg_toast', 'pg_preflight') "
-                            "AND n.nspname NOT LIKE 'pg_temp%%' AND n.nspname NOT LIKE 'pg_toast_temp%%' "
-                            "AND NOT (c.relname = '%s' AND n.nspname = coalesce(%s, current_schema()))"
-                            % (name.replace("'", "''"), "'%s'" % schema.replace("'", "''") if schema else "NULL"))
-                tables = cur.fetchall()
+            cur.execute("SAVEPOINT pf_rows")
+            cur.execute("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                        "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN "
+                        "('pg_catalog', 'information_schema', 'pg_toast', 'pg_preflight') "
+                        "AND n.nspname NOT LIKE 'pg_temp%%' AND n.nspname NOT LIKE 'pg_toast_temp%%' "
+                        "AND NOT (c.relname = '%s' AND n.nspname = coalesce(%s, current_schema()))"
+                        % (name.replace("'", "''"), "'%s'" % schema.replace("'", "''") if schema else "NULL"))
+            tables = cur.fetchall()
             found = None
             for i in range(0, len(tables), 200):
                 part = tables[i:i + 200]
@@ -120,17 +92,15 @@ class RowWrites(object):
                 row = cur.fetchone()
                 if row is not None:
                     s, t = tables[row[0]]
-                    found = "%s.%s" % (s, t) if s else t
+                    found = "%s.%s" % (s, t)
                     break
-            if not self.sqlite:
-                cur.execute("RELEASE SAVEPOINT pf_rows")
+            cur.execute("RELEASE SAVEPOINT pf_rows")
             return found
         except Exception as e:
-            if not self.sqlite:
-                try:
-                    cur.execute("ROLLBACK TO SAVEPOINT pf_rows")
-                except Exception:
-                    pass
+            try:
+                cur.execute("ROLLBACK TO SAVEPOINT pf_rows")
+            except Exception:
+                pass
             return "(the tables could not be read: %s)" % str(e).strip().splitlines()[0][:200]
         finally:
             cur.close()
@@ -138,4 +108,4 @@ class RowWrites(object):
 
 def _qualified(schema, table):
     q = lambda x: '"%s"' % x.replace('"', '""')
-    return "%s.%s" % (q(schema), q(table)) if schema else q(table)
+    return "%s.%s" % (q(schema), q(table))
