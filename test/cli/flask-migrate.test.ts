@@ -99,3 +99,20 @@ test('[tool.alembic-preflight] flask-app in pyproject.toml; without it and witho
   const run = await runCli(['check', dir, '--python', venvPython(), '--format', 'json', '--checks', 'graph,upgrade,stairway']);
   assertAllPassed(run, ['graph', 'upgrade', 'stairway']);
 });
+
+test('a downgrade that forgets its table: the walk restores the database under the app\'s pooled engine and goes on, on SQLite and PostgreSQL', async () => {
+  // The Flask app's engine keeps a pooled connection between commands; a restore (file copy, or the database
+  // dropped and copied) must not leave the next step on a connection to what is gone.
+  const dir = project((d) => {
+    const file = join(d, 'migrations', 'versions', '195c5f759fef_posts_table.py');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("    op.drop_table('post')\n", '    pass\n'));
+  });
+  for (const database of ['sqlite', 'postgres-local']) {
+    const run = await runCli(['check', dir, '--python', venvPython(), '--database', database, '--flask-app', 'blog:create_app', '--format', 'json', '--checks', 'graph,upgrade,stairway']);
+    assert.equal(run.code, 1, run.stderr.slice(-3000));
+    const codes = check(run.report!, 'stairway').findings.map((f) => `${f.code} ${f.revision}`).sort();
+    assert.deepEqual(codes, ['stairway/downgrade-leaves-trace 195c5f759fef', 'stairway/reupgrade-failed 195c5f759fef'], `${database}: ${run.stderr.slice(-2000)}`);
+    assert.match(run.stderr, /restoring the database at 195c5f759fef after its failed re-upgrade/);
+    assert.equal(check(run.report!, 'upgrade').status, 'passed', `${database}: the walk went on to head after the restore`);
+  }
+});
