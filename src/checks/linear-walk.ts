@@ -10,6 +10,8 @@
 // walk and round trip, which name the revision and what it left, so verdicts on a broken history are theirs.
 // Used on PostgreSQL when the stairway covers every revision of one line of history and the round trip is asked for.
 
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ThrowawayDatabase } from '../database/provider.ts';
 import type { Driver } from '../driver/client.ts';
 import { DriverError } from '../driver/client.ts';
@@ -27,17 +29,32 @@ export interface LinearWalk {
  * revision, PostgreSQL, no rows (the data check walks revision by revision), no floor, nothing irreversible, one line of
  * history (each revision the only child of the one before it, one head), where `downgrade base` goes down the walk's
  * order exactly in reverse. */
-export function linearApplies(opts: WalkOptions & { roundtrip: boolean; heads: string[]; dialect: 'postgresql' | 'sqlite' }): boolean {
+/** Source text that may put rows in a table (an INSERT or COPY in SQL, bulk_insert, an ORM session, a sequence set,
+ * CREATE TABLE AS, a DO block or a procedure), or run schema changes at import (module-level `.create(`): such a
+ * history walks revision by revision from the start. Deciding up front keeps the first pass from running (and from
+ * running the migrations' import-time code once more in the driver) on histories that would fall back anyway;
+ * row_writes.py stays the check at run time. */
+const MAY_WRITE_ROWS = /insert\b|\bcopy\s+\w|\.add(_all)?\(|\bsession\b|setval|\bmerge\b|\bupsert\b|\bas\s+select\b|\binto\s+temp|\bdo\s+\$|\bcall\s+\w|^[\w.]+\.create\(/im;
+
+export function sourceMayWriteRows(text: string): boolean {
+  return MAY_WRITE_ROWS.test(text);
+}
+
+export function linearApplies(opts: WalkOptions & { roundtrip: boolean; heads: string[]; dialect: 'postgresql' | 'sqlite'; projectDir: string }): boolean {
   const { order, byId } = opts;
   // Not on SQLite: batch mode's copies rewrite a table's declared text, so its digests differ where its storage does
   // not (the stairway then compares storage), and most SQLite histories would fall back after two wasted passes.
   if (opts.dialect !== 'postgresql') return false;
   if (!opts.roundtrip || opts.data || !opts.snapshots || opts.belowFloor.size > 0 || order.length === 0) return false;
   if (opts.heads.length !== 1 || opts.heads[0] !== order.at(-1)) return false;
-  return order.every((id, i) => {
+  const linear = order.every((id, i) => {
     const r = byId.get(id);
     if (!r || !opts.stairway.has(id) || isIrreversible(r) || r.dependsOn.length > 0) return false;
     return i === 0 ? r.downRevisions.length === 0 : r.downRevisions.length === 1 && r.downRevisions[0] === order[i - 1];
+  });
+  return linear && order.every((id) => {
+    const path = join(opts.projectDir, byId.get(id)!.file);
+    return existsSync(path) && !sourceMayWriteRows(readFileSync(path, 'utf8'));
   });
 }
 

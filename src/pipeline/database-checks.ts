@@ -58,7 +58,7 @@ export async function runDatabaseChecks(
   };
   // One line of history, stairway and round trip both asked for: three passes (linear-walk.ts) where the walk and
   // the round trip take five; anything they find sends the run to the revision-by-revision walk below.
-  const linear = linearApplies({ ...walkOptions, roundtrip: wants('roundtrip'), heads: graph.heads, dialect: db.dialect })
+  const linear = linearApplies({ ...walkOptions, roundtrip: wants('roundtrip'), heads: graph.heads, dialect: db.dialect, projectDir: config.projectDir })
     ? await runLinearWalk(driver, db, walkOptions)
     : null;
   const walk = linear?.walk ?? await walkMigrations(driver, db, walkOptions);

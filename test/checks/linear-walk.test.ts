@@ -3,7 +3,9 @@
 // does); on every kind of anomaly it hands over to the revision-by-revision walk, whose findings are the same as
 // with `--checks graph,upgrade,stairway`. Cases the three passes alone would pass falsely are here: a downgrade that
 // leaves a row behind (the re-upgrade right after it fails), written through op.execute and through a raw DBAPI
-// cursor; a leftover a later downgrade removes; `upgrade head` failing in one transaction.
+// cursor; a leftover a later downgrade removes; `upgrade head` failing in one transaction. Sources that show an
+// INSERT (and the like) walk revision by revision from the start; the run-time net (row_writes.py) is tested with SQL
+// the source scan cannot see ("INS" + "ERT").
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { Report } from '../../src/report/model.ts';
@@ -63,7 +65,15 @@ for (const dialect of ['postgresql', 'sqlite'] as const) {
   });
 
   test(`${dialect}: a seed row the downgrade forgets breaks the re-upgrade: found, though the three passes would pass`, async () => {
+    // An INSERT in the source: revision by revision from the start (no linear pass).
     const dir = history({ up: ['op.execute("INSERT INTO t1 (id, a) VALUES (1, 1)")'], down: ['op.execute("SELECT 1")'] });
+    const { full, linear, fellBack } = await compare(dir, dialect);
+    assert.ok(!linear && !fellBack, full.run.stderr);
+    assert.ok(full.stairway.includes('stairway/reupgrade-failed r2'), JSON.stringify(full.stairway));
+  });
+
+  test(`${dialect}: a seed row the source does not show is caught as it is written (the statement's rowcount)`, async () => {
+    const dir = history({ up: [`op.execute("INS" + "ERT INTO t1 (id, a) VALUES (1, 1)")`], down: ['op.execute("SELECT 1")'] });
     const { full, fellBack } = await compare(dir, dialect);
     assert.equal(fellBack, dialect === 'postgresql', full.run.stderr);
     if (dialect === 'postgresql') assert.match(full.run.stderr, /the upgrade of r2 wrote rows/);
@@ -72,7 +82,7 @@ for (const dialect of ['postgresql', 'sqlite'] as const) {
 
   test(`${dialect}: a seed row written through a raw DBAPI cursor is found too (the tables at head are read)`, async () => {
     const dir = history({
-      up: ['cur = op.get_bind().connection.cursor()', 'cur.execute("INSERT INTO t1 (id, a) VALUES (1, 1)")', 'cur.close()'],
+      up: ['cur = op.get_bind().connection.cursor()', 'cur.execute("INS" + "ERT INTO t1 (id, a) VALUES (1, 1)")', 'cur.close()'],
       down: ['op.execute("SELECT 1")'],
     });
     const { full, fellBack } = await compare(dir, dialect);
@@ -109,7 +119,7 @@ test('postgresql: rows written by the later statement of a multi-statement text 
   const dir = writeProject({
     versions: {
       'r1.py': migration('r1', null, [table('t1')], ['op.drop_table("t1")']),
-      'r2.py': migration('r2', 'r1', ['op.execute("CREATE INDEX ix_t1_a ON t1 (a); INSERT INTO t1 (id, a) VALUES (1, 1)")'], ['op.execute("DROP INDEX ix_t1_a")']),
+      'r2.py': migration('r2', 'r1', ['op.execute("CREATE INDEX ix_t1_a ON t1 (a); INS" + "ERT INTO t1 (id, a) VALUES (1, 1)")'], ['op.execute("DROP INDEX ix_t1_a")']),
       'r3.py': migration('r3', 'r2', ['op.drop_table("t1")'], [table('t1'), 'op.create_index("ix_t1_a", "t1", ["a"])']),
     },
   });
@@ -126,4 +136,20 @@ test('postgresql: identity and generated columns are not mistaken for CREATE TAB
   });
   const { full, linear, fellBack } = await compare(dir, 'postgresql');
   assert.ok(linear && !fellBack, full.run.stderr);
+});
+
+test('the source scan: DDL and backfill UPDATEs pass, row-writing or import-time code does not', async () => {
+  const { sourceMayWriteRows } = await import('../../src/checks/linear-walk.ts');
+  const { generateHistory } = await import('../../bench/generate-history.ts');
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { dir } = generateHistory(join(writeProject({ versions: {} }), 'bench'), 60, { dialect: 'postgresql' });
+  const files = readdirSync(join(dir, 'migrations', 'versions')).filter((f) => f.endsWith('.py'));
+  assert.equal(files.length, 60);
+  for (const f of files) assert.equal(sourceMayWriteRows(readFileSync(join(dir, 'migrations', 'versions', f), 'utf8')), false, f);
+  for (const text of ['op.bulk_insert(t, [{"id": 1}])', 'op.execute("INSERT INTO t VALUES (1)")', 'session.add(User())',
+    "op.execute(\"SELECT setval('s', 5)\")", 'op.execute("CREATE TABLE t2 AS SELECT * FROM t")', 'my_enum.create(op.get_bind(), checkfirst=True)',
+    'op.execute("DO $$ BEGIN PERFORM 1; END $$")', 'op.execute("COPY t FROM STDIN")']) {
+    assert.equal(sourceMayWriteRows(text), true, text);
+  }
 });
