@@ -8,7 +8,7 @@
 import type { ThrowawayDatabase } from '../database/provider.ts';
 import type { Driver } from '../driver/client.ts';
 import { DriverError } from '../driver/client.ts';
-import type { DriverErrorPayload, MigrationStep, RawSnapshot, RevisionData, RevisionRecord, RowWrites, WalkSnapshotSpec } from '../driver/protocol.ts';
+import type { DriverErrorPayload, MigrationStep, RawSnapshot, RevisionData, RevisionRecord, WalkSnapshotSpec } from '../driver/protocol.ts';
 import { diffSnapshots, type SchemaChange } from '../schema/diff.ts';
 import { snapshotFromTexts, snapshotQueries } from '../schema/postgres-snapshot.ts';
 import type { SchemaSnapshot } from '../schema/snapshot.ts';
@@ -64,8 +64,6 @@ export interface WalkOptions {
   data?: boolean;
   /** How the driver reads them (default walkSnapshotSpec(db)); the tests' reference reads everything each time. */
   snapshotSpec?: WalkSnapshotSpec;
-  /** A snapshot digest after every upgrade and before the first (the linear walk's first pass, linear-walk.ts). */
-  digests?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -78,11 +76,6 @@ export interface WalkResult {
   /** Snapshot after the upgrade of each revision named in keepSnapshots. */
   snapshots: Map<string, SchemaSnapshot>;
   head?: SchemaSnapshot;
-  /** With opts.digests: the schema's digest after each revision's upgrade, and before the first. */
-  digests?: Map<string, string>;
-  initialDigest?: string;
-  /** With opts.digests: the walk stopped where the migrations wrote rows (the linear walk does not apply). */
-  rowWrites?: RowWrites;
 }
 
 /** Only a downgrade that raises (NotImplementedError) or is missing cannot run. A `pass` downgrade runs like any
@@ -122,9 +115,6 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
   const snapshots = new Map<string, SchemaSnapshot>();
   const restorer = new RestorePoints(driver, db, opts.order);
   let initial: SchemaSnapshot | undefined;
-  let initialDigest: string | undefined;
-  let rowWrites: RowWrites | undefined;
-  const digests = new Map<string, string>();
   let head: SchemaSnapshot | undefined;
   let completed = false;
   let from = 0;
@@ -146,7 +136,6 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
       head: opts.snapshots,
       ...(resume ? { resume } : {}),
       ...(opts.data ? { data: true, noSeed: [...noSeed] } : {}),
-      ...(opts.digests ? { digests: true } : {}),
     });
     if (result.resumed === false) {
       // The failed downgrade was not rolled back whole (or there was nothing to compare with): restore.
@@ -167,13 +156,10 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
         (reads ? ` (${reads.full} full, ${reads.partial} partial reading ${reads.roots} roots${reads.oneTrip ? `; ${reads.oneTrip} in one round trip` : ''}${reads.analyzed ? `; catalogs analysed ${reads.analyzed} times` : ''})` : ''));
     }
     if (result.initial) initial = toSnapshot(result.initial);
-    if (result.initialDigest) initialDigest = result.initialDigest;
-    if (result.rowWrites) rowWrites = result.rowWrites;
     for (const item of result.revisions) {
       const walk = revisions[index.get(item.revision)!]!;
       if (!item.upgrade) continue; // the revision whose first upgrade failed
       walk.upgrade = item.upgrade;
-      if (item.digest) digests.set(item.revision, item.digest);
       walk.downgrade = item.downgrade;
       if (item.data) walk.data = item.data;
       if (item.trace) {
@@ -239,7 +225,7 @@ export async function walkMigrations(driver: Driver, db: ThrowawayDatabase, opts
   for (const r of revisions) if (!r.upgrade && (r.stairway === 'checked' || r.stairway === 'irreversible')) r.stairway = 'not-reached';
   // An empty project, or a failure on the very first revision, still has a starting point to compare with.
   if (opts.snapshots) initial ??= await db.snapshot();
-  return { revisions, completed, initial, snapshots, head, ...(opts.digests ? { digests, initialDigest, rowWrites } : {}) };
+  return { revisions, completed, initial, snapshots, head };
 }
 
 /** Restore points: the database after revision `at` without replaying every migration from base. One point at a

@@ -154,36 +154,6 @@ export interface WalkParams {
   data?: boolean;
   /** Revisions not seeded before their upgrade (a step of theirs failed on seeded rows: tried again without). */
   noSeed?: string[];
-  /** The linear walk's first pass: a snapshot digest after every upgrade (WalkRevision.digest) and before the first. */
-  digests?: boolean;
-}
-
-/** The linear walk's way down (preflight_driver/walk_down.py): plain `alembic downgrade target`, a snapshot after
- * each step compared by digest with `expected` (the schema before that revision's upgrade). */
-export interface WalkDownParams {
-  target: string;
-  expected: Record<string, string>;
-  snapshot: WalkSnapshotSpec;
-}
-
-/** Where a linear pass found rows written (preflight_driver/row_writes.py): a revision's statement, or a table holding
- * rows at head (revision null). */
-export interface RowWrites {
-  revision: string | null;
-  statement?: string;
-  table?: string;
-}
-
-export interface WalkDownResult {
-  /** The revisions downgraded whose schema matched, in the order they went. */
-  done: string[];
-  /** The first revision after whose downgrade the schema differs (the run stopped there). */
-  mismatch?: string;
-  /** The first revision whose downgrade wrote rows (the run stopped there). */
-  rowWrites?: RowWrites;
-  failure?: { revision: string; error: DriverErrorPayload };
-  timings: { totalMs: number; downMs: number; snapshotMs: number; snapshots: number };
-  snapshotReads?: WalkResult['snapshotReads'];
 }
 
 /** What a row-level finding of the seeded stairway names: the table, the column, and the row as it was. */
@@ -264,8 +234,6 @@ export interface WalkRevision {
   /** Present when the snapshot after the downgrade differs (by digest) from the one before the upgrade. */
   trace?: { before: RawSnapshot; afterDown: RawSnapshot };
   data?: RevisionData;
-  /** With params.digests: the schema's digest after this revision's upgrade. */
-  digest?: string;
 }
 
 export interface WalkResult {
@@ -273,10 +241,6 @@ export interface WalkResult {
   /** Present when params.resume was given. */
   resumed?: boolean;
   initial?: RawSnapshot;
-  /** With params.digests: the schema's digest before the first revision. */
-  initialDigest?: string;
-  /** With params.digests: the walk stopped after the first revision that wrote rows (or found rows at head). */
-  rowWrites?: RowWrites;
   full: Record<string, RawSnapshot>;
   head?: RawSnapshot;
   /** Where the walk stopped: the first upgrade, the downgrade, or the upgrade after it ('reup'). */
@@ -389,8 +353,6 @@ export interface DriverMethods {
   /** Closes the idle pooled connections of the project's engines before the database is reset or restored
    * (preflight_driver/pools.py). */
   release: { params: Record<string, never>; result: { released: number; left: number } };
-  /** The linear walk's way down in one env.py run (preflight_driver/walk_down.py). */
-  'walk-down': { params: WalkDownParams; result: WalkDownResult };
   /** Hand-written seeds and assertions for the `data` walks that follow (preflight_driver/data_hand.py). */
   'data-hand': { params: DataHandParams; result: { ok: true } };
   offline: { params: OfflineParams; result: OfflineResult };

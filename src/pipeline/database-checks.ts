@@ -18,8 +18,7 @@ import { stairwayResult, withoutStairwayCauses } from '../checks/stairway.ts';
 import { applyFindingIgnores, DirectiveCache } from '../checks/finding-ignores.ts';
 import type { Finding } from '../report/model.ts';
 import { upgradeResult } from '../checks/upgrade.ts';
-import { walkMigrations, type WalkOptions } from '../checks/walk.ts';
-import { linearApplies, runLinearWalk } from '../checks/linear-walk.ts';
+import { walkMigrations } from '../checks/walk.ts';
 import { guardCheck, type PipelineRun } from './run.ts';
 
 export async function runDatabaseChecks(
@@ -45,7 +44,7 @@ export async function runDatabaseChecks(
   const hand = config.data ? resolveDataRevisions(config.data, order) : undefined;
   if (hand && wants('data')) await driver.call('data-hand', { generate: hand.generate, order, revisions: hand.revisions });
   const walkStarted = Date.now();
-  const walkOptions: WalkOptions = {
+  const walk = await walkMigrations(driver, db, {
     order,
     byId: graph.byId,
     stairway,
@@ -55,14 +54,8 @@ export async function runDatabaseChecks(
     snapshots,
     data: wants('data'),
     progress: (line) => log(line),
-  };
-  // One line of history, stairway and round trip both asked for: three passes (linear-walk.ts) where the walk and
-  // the round trip take five; anything they find sends the run to the revision-by-revision walk below.
-  const linear = linearApplies({ ...walkOptions, roundtrip: wants('roundtrip'), heads: graph.heads, dialect: db.dialect, projectDir: config.projectDir })
-    ? await runLinearWalk(driver, db, walkOptions)
-    : null;
-  const walk = linear?.walk ?? await walkMigrations(driver, db, walkOptions);
-  const walkMs = Date.now() - walkStarted - (linear?.roundtrip.durationMs ?? 0);
+  });
+  const walkMs = Date.now() - walkStarted;
   if (wants('upgrade')) report.checks.push(upgradeResult(walk, graph.byId, walkMs));
   const directives = new DirectiveCache(config.projectDir);
   const downgradeLine = (f: Finding) => [f.revision ? graph.byId.get(f.revision)?.downgradeLine ?? undefined : undefined];
@@ -95,10 +88,9 @@ export async function runDatabaseChecks(
     }
   }
   if (wants('roundtrip')) {
-    if (!linear) log('round trip: head → base → head');
+    log('round trip: head → base → head');
     await guardCheck(run, 'roundtrip', async () => {
-      const roundtrip = linear?.roundtrip
-        ?? await runRoundtrip(driver, db, walk, { order, byId: graph.byId, floor: config.minDowngradeRevision, heads: graph.heads });
+      const roundtrip = await runRoundtrip(driver, db, walk, { order, byId: graph.byId, floor: config.minDowngradeRevision, heads: graph.heads });
       // What the stairway already pinned on a revision (reported or ignored there) is not reported twice.
       report.checks.push(withoutStairwayCauses(roundtrip, stairwayChecked));
     });

@@ -117,6 +117,29 @@ test('a setting changed through set_config() on the bound connection does not le
   assert.deepEqual(await compare(dir, 'postgresql'), {}, 'plain alembic: every step runs');
 });
 
+test('a SET behind a comment, and a temporary table made through pg_temp, do not leak into the next step either', async () => {
+  // The session is read again only after a statement able to change it: comments are taken out before matching, and
+  // pg_temp names a temporary table without TEMP (found by the adversarial review of that gating).
+  const behindComment = writeProject({
+    env: ENV_FROM_DATABASE_URL,
+    versions: {
+      'a1_schema.py': migration('a1', null, ['op.execute("CREATE SCHEMA app")'], ['op.execute("DROP SCHEMA app")']),
+      'b2_set.py': migration('b2', 'a1', ['op.execute("/* the tables below */ SET search_path TO app, public")', 'op.execute("CREATE TABLE app.t2 (id int primary key)")'],
+        ['op.execute("DROP TABLE app.t2")']),
+      'c3_ref.py': migration('c3', 'b2', ['op.execute("CREATE TABLE public.t3 (id int primary key, t2_id int REFERENCES t2 (id))")'], ['op.execute("DROP TABLE public.t3")']),
+    },
+  });
+  assert.deepEqual(await compare(behindComment, 'postgresql'), { c3: ['up-failed'] }, 'plain alembic: c3 cannot see app.t2 unqualified');
+  const pgTemp = writeProject({
+    env: ENV_FROM_DATABASE_URL,
+    versions: {
+      'a1_t1.py': migration('a1', null, ['op.create_table("t1", sa.Column("id", sa.Integer, primary_key=True))', 'op.execute("CREATE TABLE pg_temp.scratch (id int)")'], ['op.drop_table("t1")']),
+      'b2_t2.py': migration('b2', 'a1', ['op.create_table("t2", sa.Column("id", sa.Integer, primary_key=True))', 'op.execute("CREATE TABLE pg_temp.scratch (id int)")'], ['op.drop_table("t2")']),
+    },
+  });
+  assert.deepEqual(await compare(pgTemp, 'postgresql'), {}, 'plain alembic: every step runs');
+});
+
 test('a temporary table a data migration makes does not outlive its step, on either dialect', async () => {
   for (const dialect of ['postgresql', 'sqlite'] as const) {
     const dir = writeProject({

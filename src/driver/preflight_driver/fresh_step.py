@@ -24,9 +24,11 @@ _PG_DROP = {"r": "TABLE", "p": "TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW", "
 # session read again: the read costs about 1 ms on PostgreSQL (pg_settings computes every setting), a third of a
 # small step. What a step leaves without such a statement (a user function calling set_config, a raw DBAPI cursor)
 # carries over to the next step, as it does within one plain `alembic upgrade head`.
+# Matched with comments taken out (`/* note */ SET ...`); pg_temp names a temporary object without TEMP.
 _MAY_TOUCH_SESSION = re.compile(
-    r"^\s*(SET|RESET|DISCARD|PRAGMA|DO|CALL)\b|;\s*(SET|RESET|DISCARD|PRAGMA)\b|set_config|\bTEMP(ORARY)?\b",
+    r"^\s*(SET|RESET|DISCARD|PRAGMA|DO|CALL)\b|;\s*(SET|RESET|DISCARD|PRAGMA)\b|set_config|\bTEMP(ORARY)?\b|pg_temp",
     re.IGNORECASE | re.MULTILINE)
+_COMMENTS = re.compile(r"/\*.*?\*/|--[^\n]*", re.DOTALL)
 
 
 def _quote(name):
@@ -47,7 +49,7 @@ class FreshSteps(object):
                 self.touched = None  # no listener: read the session before every step
 
     def _saw(self, conn, cursor, statement, parameters, context, executemany):
-        if self.touched is False and isinstance(statement, str) and _MAY_TOUCH_SESSION.search(statement):
+        if self.touched is False and isinstance(statement, str) and _MAY_TOUCH_SESSION.search(_COMMENTS.sub(" ", statement)):
             self.touched = True
 
     def _run(self, sql, fetch):

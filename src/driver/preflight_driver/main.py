@@ -12,7 +12,7 @@ import alembic
 import sqlalchemy
 
 from . import current, graph, lock_cost, offline, project, snapshots_sqlite, steps, walk
-from . import pools, walk_down
+from . import pools
 from . import data_hand
 from .containment import do_contain
 from .parent_death import start_watch
@@ -28,7 +28,6 @@ METHODS = {
     "downgrade": lambda p: steps.do_migrate(p, "down"),
     "step": steps.do_step,
     "walk": walk.do_walk,
-    "walk-down": walk_down.do_walk_down,
     "release": pools.do_release,
     "data-hand": data_hand.do_configure,
     "offline": offline.do_offline,

@@ -12,7 +12,6 @@ from .errors import public_steps, run_command
 from .fresh_step import FreshSteps
 from .seed_models import model_domains
 from .protocol import DriverFailure, failure, require_url, send
-from .row_writes import RowWrites
 from .trace import RECORDER
 
 
@@ -76,8 +75,6 @@ def do_walk(params):
     facts = bool(params.get("facts"))
     spec = params.get("snapshot") or {}
     want_full = set(params.get("full") or [])
-    # The linear walk's first pass: every revision's schema digest (and the start's), for the way down to compare.
-    want_digests = bool(params.get("digests"))
     cfg = state.PROJECT.cfg
     rec = RECORDER
     rec.reset(True, True, facts, False)
@@ -106,9 +103,6 @@ def do_walk(params):
             fresh = FreshSteps(context)
             # The seeded stairway (`data` check): rows before each upgrade, compared after its downgrade.
             data = holder["data"] = DataWalk(conn, model_domains(context.opts.get("target_metadata"))) if params.get("data") else None
-            # The linear walk stands for the stairway only while the tables stay empty (row_writes.py): it stops at
-            # the first revision that wrote rows.
-            rows = RowWrites(conn, state.PROJECT.version_table) if want_digests else None
             current = None
             resume = params.get("resume")
             if resume:
@@ -120,12 +114,10 @@ def do_walk(params):
                 out["resumed"] = ok
                 if not ok:
                     return
-            if current is None and snaps is not None and (params.get("initial") or want_digests or any(e.get("stairway") for e in entries)):
+            if current is None and snaps is not None and (params.get("initial") or any(e.get("stairway") for e in entries)):
                 current = snaps.take()
                 if params.get("initial"):
                     out["initial"] = snaps.raw(current)
-                if want_digests:
-                    out["initialDigest"] = current.digest
             for entry in entries:
                 revision = entry["revision"]
                 sc = script.get_revision(revision)
@@ -147,16 +139,11 @@ def do_walk(params):
                 rec.trace, rec.facts = True, facts
                 yield from _timed_step(fresh, "upMs", RevisionStep(rmap, sc, True))
                 item["upgrade"] = last_step()
-                if rows is not None and rows.check():
-                    out["rowWrites"] = {"revision": revision, "statement": rows.check()[:300]}
-                    return
                 if data is not None:
                     data.after_upgrade(_sql_of(rec), stairway)
                 after = None
-                if snaps is not None and (stairway or revision in want_full or want_digests):
+                if snaps is not None and (stairway or revision in want_full):
                     after = snaps.take()
-                    if want_digests:
-                        item["digest"] = after.digest
                 if revision in want_full:
                     out["full"][revision] = snaps.raw(after)
                 if stairway:
@@ -179,10 +166,6 @@ def do_walk(params):
                 current = after
             if data is not None:
                 data.clear_rows()
-            if rows is not None:
-                table = rows.rows_at_head()
-                if table:
-                    out["rowWrites"] = {"revision": None, "table": table}
             if params.get("head") and snaps is not None:
                 out["head"] = snaps.raw(current if current is not None else snaps.take())
             where.update(revision=None, phase=None)
