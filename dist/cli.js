@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-VS4J2Q3H.js";
+} from "./chunk-FMLOZFTP.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts
@@ -3478,7 +3478,9 @@ function toRaw(command, dir, o) {
     verbose: o.verbose === true,
     stepTimeout: s("stepTimeout"),
     databaseUrlEnv: s("databaseUrlEnv"),
-    databaseUrlFile: s("databaseUrlFile")
+    databaseUrlFile: s("databaseUrlFile"),
+    maxLockSeconds: s("maxLockSeconds"),
+    tableSizesFrom: s("tableSizesFrom")
   };
 }
 async function run(raw, base) {
@@ -3529,7 +3531,7 @@ async function main(argv) {
   });
   commonOptions(
     program2.command("check").description("revision graph, upgrade, round trip, stairway, drift and lint on a throwaway database (and, asked for, the stairway on seeded rows)").argument("[dir]", "directory holding alembic.ini", ".")
-  ).option("--database <db>", "auto, sqlite, postgres-local, postgres-docker, or a PostgreSQL server URL to create a throwaway database in").option("--postgres-version <major>", "PostgreSQL major version for postgres-local / postgres-docker").option("--postgres-image <image>", "Docker image for postgres-docker").option("--checks <list>", "comma-separated checks: graph,upgrade,roundtrip,stairway,data,drift,models-registered,lint").option("--min-downgrade-revision <rev>", "do not downgrade this revision or any before it").addOption(new Option("--stairway-scope <scope>", "stairway over all revisions or only new ones (PR mode)").choices(["all", "new"])).option("--base <ref>", "PR mode: check this branch against the base branch or commit, as the Action does on a pull request").action(async (dir, opts) => {
+  ).option("--database <db>", "auto, sqlite, postgres-local, postgres-docker, or a PostgreSQL server URL to create a throwaway database in").option("--postgres-version <major>", "PostgreSQL major version for postgres-local / postgres-docker").option("--postgres-image <image>", "Docker image for postgres-docker").option("--checks <list>", "comma-separated checks: graph,upgrade,roundtrip,stairway,data,drift,models-registered,lint").option("--min-downgrade-revision <rev>", "do not downgrade this revision or any before it").addOption(new Option("--stairway-scope <scope>", "stairway over all revisions or only new ones (PR mode)").choices(["all", "new"])).option("--base <ref>", "PR mode: check this branch against the base branch or commit, as the Action does on a pull request").option("--max-lock-seconds <seconds>", "a statement whose estimated lock time at production size exceeds this is an error").option("--table-sizes-from <report.json>", "production table sizes from the JSON report of a `drift` run").action(async (dir, opts) => {
     exitCode = await run(toRaw("check", dir, opts), opts.base);
   });
   commonOptions(

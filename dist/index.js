@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-VS4J2Q3H.js";
+} from "./chunk-FMLOZFTP.js";
 import {
   __commonJS,
   __require,
@@ -25108,6 +25108,8 @@ function getInputs() {
     prNumber,
     verbose: bool("verbose", false),
     stepTimeout: optional("step-timeout"),
+    maxLockSeconds: optional("max-lock-seconds"),
+    tableSizesFrom: optional("table-sizes-from"),
     databaseUrlEnv: optional("database-url-env")
   };
 }
@@ -25180,6 +25182,8 @@ function toRawOptions(inputs, mode, pr) {
     verbose: inputs.verbose,
     pr,
     stepTimeout: inputs.stepTimeout,
+    maxLockSeconds: inputs.maxLockSeconds,
+    tableSizesFrom: inputs.tableSizesFrom,
     databaseUrlEnv: inputs.databaseUrlEnv
   };
 }

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from . import data_compare, seed_data, seed_tables, state
+from . import data_compare, data_hand, seed_data, seed_tables, state
 from .seed_values import normalized
 from .trace import RECORDER
 
@@ -29,6 +29,8 @@ class DataWalk(object):
         self.relist = True  # the last upgrade may have created, dropped or renamed a table
         self.error = None
         self.seeded_any = False  # rows of ours went in during this walk (they stay when seeding later fails)
+        self.hand = data_hand.for_walk(conn)  # [tool.alembic-preflight.data]: None when not configured
+        self.current = None  # what before_upgrade returned (the walk's item): after_upgrade adds the assertions
 
     @contextmanager
     def _ours(self):
@@ -68,6 +70,19 @@ class DataWalk(object):
         return keys
 
     def before_upgrade(self, seed):
+        """The hand-written seeds of the revision (data_hand.py), then the generated ones (unless told not to, or
+        the hand-written data is all the user asked for); the item's data, with the hand-written results."""
+        hand = self.hand.before(seed) if self.hand is not None else None
+        if self.hand is not None and self.hand.seeded:
+            self.seeded_any = True
+            self.dirty = None  # a seed file may write to any table: read them all again
+        out = self._before_upgrade(seed and (self.hand is None or self.hand.generate))
+        if hand is not None:
+            out["hand"] = hand
+        self.current = out
+        return out
+
+    def _before_upgrade(self, seed):
         """Seeds (unless told not to) and remembers the rows; {"rows": n, "seeded": {table: n}, "anySeeded": bool}.
         After an error the rows seeded before it are still in the tables: anySeeded says so, so that a failing step
         is still tried without them."""
@@ -105,7 +120,11 @@ class DataWalk(object):
         return self.listed
 
     def after_upgrade(self, statements, stairway):
-        """Reads the tables the upgrade named (when a downgrade follows); marks them to be read again."""
+        """Runs the revision's hand-written assertions; reads the tables the upgrade named (when a downgrade
+        follows); marks them to be read again."""
+        if self.hand is not None:
+            last = RECORDER.steps[-1] if RECORDER.steps else {}
+            self.hand.after(last.get("revision") if last.get("direction") == "up" else None)
         if self.error:
             return
         # The upgrade runs again after the downgrade: what it does to the tables, it does again.

@@ -11,7 +11,9 @@ import traceback
 import alembic
 import sqlalchemy
 
-from . import current, graph, offline, project, snapshots_sqlite, steps, walk
+from . import current, graph, lock_cost, offline, project, snapshots_sqlite, steps, walk
+from . import pools
+from . import data_hand
 from .containment import do_contain
 from .parent_death import start_watch
 from .guard import install_guard
@@ -26,11 +28,14 @@ METHODS = {
     "downgrade": lambda p: steps.do_migrate(p, "down"),
     "step": steps.do_step,
     "walk": walk.do_walk,
+    "release": pools.do_release,
+    "data-hand": data_hand.do_configure,
     "offline": offline.do_offline,
     "drift": steps.do_drift,
     "current": current.do_current,
     "sqlite-snapshot": snapshots_sqlite.do_sqlite_snapshot,
     "contain": do_contain,
+    "lock-cost": lock_cost.do_lock_cost,
 }
 # Calls that run no project code: answered before containment, which needs the driver single-threaded.
 _BEFORE_CONTAINMENT = ("inspect", "contain")

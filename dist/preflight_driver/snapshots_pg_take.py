@@ -1,7 +1,7 @@
 # One round trip per PostgreSQL snapshot during a walk: a PL/pgSQL function, made once per walk in the DDL log's
 # pg_ schema, that checks the log is still in force, reads what changed since the watermark (the roots the log names
 # with their pg_depend dependents, the dropped objects, whether only a full read will do) and re-reads those roots
-# with the catalog queries TS sent, all under its own search_path (pg_catalog) and generic plans (both function
+# with the catalog queries TS sent, all under its own search_path (pg_catalog), generic plans and no JIT (all function
 # SET clauses, undone when it returns), planned once per session as PL/pgSQL caches them.
 # Promises: the same rows as the prepared statements of snapshots_pg.py (the same queries, the same roots); the
 # migration's session settings untouched; a function that cannot be made leaves the walk on the prepared path.
@@ -48,7 +48,7 @@ END""" % {
     }
     create = ("CREATE OR REPLACE FUNCTION %s(_pf_since bigint, _pf_max int, OUT _pf_ready boolean, "
               "OUT _pf_watermark bigint, OUT _pf_full boolean, OUT _pf_dropped text, OUT _pf_read text, %s) "
-              "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan "
+              "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan SET jit = off "
               "AS $pf_take$%s$pf_take$" % (name, outs, body))
     # A function that cannot be made leaves the prepared path in force: the error stays inside the block.
     return ("DO $pf_install$ BEGIN PERFORM set_config('allow_system_table_mods', 'on', true); EXECUTE %s; "

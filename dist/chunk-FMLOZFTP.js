@@ -3063,7 +3063,7 @@ var require_dist = __commonJS({
     function parse2(stream, callback) {
       const parser2 = new parser_1.Parser();
       stream.on("data", (buffer) => parser2.parse(buffer, callback));
-      return new Promise((resolve5) => stream.on("end", () => resolve5()));
+      return new Promise((resolve7) => stream.on("end", () => resolve7()));
     }
   }
 });
@@ -3832,12 +3832,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve5, reject) => {
+        return new this._Promise((resolve7, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve5(this);
+              resolve7(this);
             }
           });
         });
@@ -4219,8 +4219,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve5, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve5(res);
+            result = new this._Promise((resolve7, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve7(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -4320,8 +4320,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve5) => {
-            this.connection.once("end", resolve5);
+          return new this._Promise((resolve7) => {
+            this.connection.once("end", resolve7);
           });
         }
       }
@@ -4370,8 +4370,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve5, reject) {
-        res = resolve5;
+      const result = new Promise2(function(resolve7, reject) {
+        res = resolve7;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -4432,7 +4432,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve5) => resolve5(f()));
+        return new Promise2((resolve7) => resolve7(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -4827,8 +4827,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve5, reject) {
-          this._once("end", resolve5);
+        function(resolve7, reject) {
+          this._once("end", resolve7);
           this._once("error", reject);
         }.bind(this)
       );
@@ -5007,12 +5007,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve5, reject) => {
+      return new this._Promise((resolve7, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve5(this);
+            resolve7(this);
           }
         });
       });
@@ -5036,8 +5036,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve5, reject) => {
-            resolveOut = resolve5;
+          result = new this._Promise((resolve7, reject) => {
+            resolveOut = resolve7;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -5100,8 +5100,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve5, reject) {
-          cb = (err) => err ? reject(err) : resolve5();
+        result = new this._Promise(function(resolve7, reject) {
+          cb = (err) => err ? reject(err) : resolve7();
         });
       }
       const doEnd = function() {
@@ -5537,9 +5537,82 @@ function redact(text) {
   return out;
 }
 
+// src/report/json.ts
+import { readFileSync, writeFileSync } from "node:fs";
+
+// src/report/model.ts
+var REPORT_VERSION = 1;
+function countFindings(checks) {
+  const counts = { error: 0, warning: 0, notice: 0 };
+  for (const check of checks) for (const f of check.findings) counts[f.severity]++;
+  return counts;
+}
+
+// src/report/json.ts
+function renderJson(report) {
+  return `${JSON.stringify(report, null, 2)}
+`;
+}
+function isObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+var SEVERITIES = /* @__PURE__ */ new Set(["error", "warning", "notice"]);
+var CHECK_STATUSES = /* @__PURE__ */ new Set(["passed", "failed", "skipped", "error"]);
+var REPORT_STATUSES = /* @__PURE__ */ new Set(["passed", "failed", "error"]);
+var MODES = /* @__PURE__ */ new Set(["full", "pr", "drift"]);
+function reportProblem(data) {
+  if (!isObject(data)) return "it is not a JSON object";
+  if (data.version !== REPORT_VERSION) {
+    return typeof data.version === "number" ? `it is report version ${data.version}; this alembic-preflight reads version ${REPORT_VERSION}` : "it has no report version (is it an alembic-preflight JSON report?)";
+  }
+  if (!isObject(data.tool) || data.tool.name !== "alembic-preflight") return 'tool.name is not "alembic-preflight"';
+  if (!MODES.has(data.mode)) return `mode ${JSON.stringify(data.mode)} is not full, pr or drift`;
+  if (!REPORT_STATUSES.has(data.status)) return `status ${JSON.stringify(data.status)} is not passed, failed or error`;
+  if (typeof data.projectDir !== "string") return "projectDir is missing";
+  for (const key of ["checks", "revisions", "newRevisions", "migrations", "schemaDiff"]) {
+    if (!Array.isArray(data[key])) return `${key} is not a list`;
+  }
+  if (!isObject(data.counts)) return "counts is missing";
+  if (!isObject(data.environment)) return "environment is missing";
+  for (const [i, check] of data.checks.entries()) {
+    if (!isObject(check) || typeof check.id !== "string") return `checks[${i}] has no id`;
+    if (!CHECK_STATUSES.has(check.status)) return `checks[${i}] (${check.id}) has status ${JSON.stringify(check.status)}`;
+    if (!Array.isArray(check.findings)) return `checks[${i}] (${check.id}) has no findings list`;
+    if (check.summary !== void 0 && !(Array.isArray(check.summary) && check.summary.every((l) => typeof l === "string"))) {
+      return `checks[${i}] (${check.id}) has a summary that is not a list of strings`;
+    }
+    for (const [j, f] of check.findings.entries()) {
+      if (!isObject(f) || typeof f.code !== "string" || typeof f.message !== "string" || !SEVERITIES.has(f.severity)) {
+        return `checks[${i}].findings[${j}] needs code, message and severity (error, warning or notice)`;
+      }
+    }
+  }
+  return null;
+}
+function parseReport(text, source = "report") {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${source} is not valid JSON: ${error.message}`, { file: source });
+  }
+  const problem = reportProblem(data);
+  if (problem) throw new UserError(`${source} is not a report this version can read: ${problem}`, { file: source });
+  return data;
+}
+function readReport(path) {
+  let text;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UserError(`cannot read the report ${path}: ${error.code ?? error.message}`, { file: path });
+  }
+  return parseReport(text, path);
+}
+
 // src/config.ts
-import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
+import { dirname as dirname2, isAbsolute, join, relative as relative2, resolve as resolve3 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -6542,7 +6615,7 @@ function typedColumns(stmt) {
 }
 
 // src/lint/rules/access-exclusive-held.ts
-function laterWork(stmt, lockedTables) {
+function laterWork(stmt, lockedTables2) {
   const p = stmt.parsed;
   if (p.kind === "update" || p.kind === "delete") return `data change on ${p.table}`;
   if (p.kind === "insert" && p.fromSelect) return `INSERT ... SELECT into ${p.table}`;
@@ -6560,7 +6633,7 @@ function laterWork(stmt, lockedTables) {
   }
   if (rewrittenExisting(stmt).length > 0) return `rewrite of ${rewrittenExisting(stmt).map(unqualified).join(", ")}`;
   if (p.kind === "other" && p.command === "DO") return "DO block";
-  const other = stmt.locks.find((l) => blocksWrites(l.mode) && !lockedTables.has(unqualified(l.relation)));
+  const other = stmt.locks.find((l) => blocksWrites(l.mode) && !lockedTables2.has(unqualified(l.relation)));
   if (other) return `waits for a lock on another table, ${unqualified(other.relation)}`;
   return null;
 }
@@ -7318,6 +7391,25 @@ sa.Column("payload", JSONB(), nullable=False, server_default=sa.text("'{}'::json
         });
       }
     }
+  }
+};
+
+// src/lint/rules/lock-time-exceeds.ts
+var lockTimeExceeds = {
+  id: "lock-time-exceeds",
+  title: "Lock held longer than max-lock-seconds at production size",
+  defaultSeverity: "error",
+  dialects: ["postgresql"],
+  engine: true,
+  external: true,
+  hint: hintWithCode(
+    "At this table size the statement blocks the table for longer than max-lock-seconds allows. Do the change without the long lock: build indexes CONCURRENTLY, add constraints NOT VALID and VALIDATE them later, add a CHECK (col IS NOT NULL) NOT VALID before SET NOT NULL, or expand and contract (a new column, a batched backfill, then switch) instead of a rewriting type change.",
+    `
+# instead of op.alter_column("users", "age", type_=sa.BigInteger()) on a large table:
+op.add_column("users", sa.Column("age_new", sa.BigInteger(), nullable=True))
+# backfill in batches (a later migration or a job), switch reads and writes, then drop the old column`
+  ),
+  check() {
   }
 };
 
@@ -8150,7 +8242,9 @@ var ALL_RULES = [
   unparsableStatement,
   unusedIgnore,
   ignoreWithoutReason,
-  revisionNotLinted
+  revisionNotLinted,
+  // Emitted after lint (checks/lock-time.ts)
+  lockTimeExceeds
 ];
 var ruleById = new Map(ALL_RULES.map((r) => [r.id, r]));
 
@@ -8236,7 +8330,7 @@ function parseServerVersion(value2) {
 }
 
 // src/config-values.ts
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 var UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
 function parseDuration(value2, input) {
   const text = value2.trim().toLowerCase();
@@ -8331,7 +8425,7 @@ function readUrlSource(raw) {
   if (raw.databaseUrlFile) {
     let text;
     try {
-      text = readFileSync(raw.databaseUrlFile, "utf8");
+      text = readFileSync2(raw.databaseUrlFile, "utf8");
     } catch (error) {
       throw new UserError(`database-url-file: cannot read ${raw.databaseUrlFile}: ${error.code ?? error.message}`, { input: "database-url-file" });
     }
@@ -8340,6 +8434,193 @@ function readUrlSource(raw) {
     return { url, input: `database-url-file (${raw.databaseUrlFile})` };
   }
   return null;
+}
+
+// src/config-data.ts
+import { existsSync, readFileSync as readFileSync3, statSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+var KEYS2 = /* @__PURE__ */ new Set(["generate", "revisions"]);
+var REVISION_KEYS = /* @__PURE__ */ new Set(["seed", "assert", "rows"]);
+var SECTION = "[tool.alembic-preflight.data]";
+function isTable(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+}
+function entries(value2, key, file) {
+  if (value2 === void 0) return [];
+  if (typeof value2 === "string") return [value2];
+  if (Array.isArray(value2) && value2.every((v) => typeof v === "string")) return value2;
+  throw new UserError(`${key} must be a string or a list of strings`, { file });
+}
+function script(entry, role, key, file, baseDir, projectDir) {
+  const text = entry.trim();
+  const py2 = /^(.+\.py)(?::([A-Za-z_][A-Za-z0-9_]*))?$/.exec(text);
+  if (py2 || /\.sql$/i.test(text)) {
+    const path = resolve(baseDir, py2 ? py2[1] : text);
+    if (!existsSync(path) || !statSync(path).isFile()) {
+      throw new UserError(`${key}: file ${py2 ? py2[1] : text} does not exist (paths are relative to ${relative(projectDir, file) || file})`, { file });
+    }
+    const shown = relative(projectDir, path) || path;
+    if (!py2) return { kind: "sql", name: shown, path, sql: readFileSync3(path, "utf8") };
+    const fn = py2[2] ?? (role === "seed" ? "seed" : "check");
+    const source = readFileSync3(path, "utf8");
+    if (new RegExp(`^async\\s+def\\s+${fn}\\s*\\(`, "m").test(source)) {
+      throw new UserError(`${key}: ${shown}: ${fn} is async; it is called with a (sync) SQLAlchemy Connection: make it a plain def`, { file });
+    }
+    if (!new RegExp(`^def\\s+${fn}\\s*\\(`, "m").test(source)) {
+      throw new UserError(`${key}: ${shown} defines no function ${fn}(connection)`, { file });
+    }
+    return { kind: "python", name: `${shown}:${fn}`, path, function: fn };
+  }
+  if (role === "assert" && /^(select|with)\b/i.test(text)) return { kind: "sql", name: text.replace(/\s+/g, " "), sql: text };
+  throw new UserError(`${key}: "${entry}" is not a .sql or .py file${role === "assert" ? " nor a SELECT query" : ""}`, { file });
+}
+function tableRows(value2, key, file) {
+  if (value2 === void 0) return [];
+  if (!isTable(value2)) throw new UserError(`${key} must be a table of tables: rows = { users = [{ id = 1 }] }`, { file });
+  return Object.entries(value2).map(([table, list3]) => {
+    if (!Array.isArray(list3) || !list3.every(isTable)) {
+      throw new UserError(`${key}.${table} must be a list of rows (tables): ${table} = [{ id = 1 }]`, { file });
+    }
+    const rows = list3.map((row2) => Object.fromEntries(Object.entries(row2).map(([c, v]) => [
+      c,
+      v instanceof Date ? v.toISOString() : typeof v === "object" && v !== null ? JSON.stringify(v) : v
+    ])));
+    return { kind: "rows", name: `rows of ${table} (${rows.length})`, table, rows };
+  });
+}
+function parseDataConfig(raw, file, projectDir) {
+  if (raw === void 0) return void 0;
+  if (!isTable(raw)) throw new UserError(`${SECTION} must be a table`, { file });
+  for (const key of Object.keys(raw)) {
+    if (!KEYS2.has(key)) throw new UserError(`unknown key "${key}" in ${SECTION} (known: ${[...KEYS2].join(", ")})`, { file });
+  }
+  if (raw.generate !== void 0 && typeof raw.generate !== "boolean") {
+    throw new UserError(`${SECTION} generate must be true or false`, { file });
+  }
+  const revisionsRaw = raw.revisions ?? {};
+  if (!isTable(revisionsRaw)) throw new UserError(`[tool.alembic-preflight.data.revisions] must be a table of revisions`, { file });
+  const baseDir = dirname(file);
+  const revisions = {};
+  for (const [revision, table] of Object.entries(revisionsRaw)) {
+    const where2 = `[tool.alembic-preflight.data.revisions."${revision}"]`;
+    if (!isTable(table)) throw new UserError(`${where2} must be a table (seed = [...], assert = [...])`, { file });
+    for (const key of Object.keys(table)) {
+      if (!REVISION_KEYS.has(key)) throw new UserError(`unknown key "${key}" in ${where2} (known: seed, assert, rows)`, { file });
+    }
+    revisions[revision] = {
+      seed: [
+        ...tableRows(table.rows, `${where2} rows`, file),
+        ...entries(table.seed, `${where2} seed`, file).map((e) => script(e, "seed", `${where2} seed`, file, baseDir, projectDir))
+      ],
+      assert: entries(table.assert, `${where2} assert`, file).map((e) => script(e, "assert", `${where2} assert`, file, baseDir, projectDir))
+    };
+  }
+  return { file, shownFile: relative(projectDir, file) || "pyproject.toml", generate: raw.generate === true, revisions };
+}
+function withDataCheck(defaults2, data) {
+  return data && !defaults2.includes("data") ? [...defaults2, "data"] : defaults2;
+}
+function resolveDataRevisions(data, revisions) {
+  const out = {};
+  for (const [id, spec] of Object.entries(data.revisions)) {
+    const matches = revisions.includes(id) ? [id] : revisions.filter((r) => r.startsWith(id));
+    if (matches.length !== 1) {
+      throw new UserError(matches.length ? `[tool.alembic-preflight.data.revisions."${id}"]: "${id}" names several revisions (${matches.join(", ")})` : `[tool.alembic-preflight.data.revisions."${id}"]: no revision "${id}" in this project`, { file: data.file });
+    }
+    const full = matches[0];
+    if (out[full]) throw new UserError(`[tool.alembic-preflight.data.revisions]: revision ${full} is named twice`, { file: data.file });
+    out[full] = spec;
+  }
+  return { ...data, revisions: out };
+}
+
+// src/config-sizes.ts
+import { existsSync as existsSync2, readFileSync as readFileSync4 } from "node:fs";
+import { resolve as resolve2 } from "node:path";
+var LOCK_TIME_KEYS = ["table-sizes", "max-lock-seconds"];
+var SUFFIX = { k: 1e3, m: 1e6, b: 1e9 };
+var NAME2 = /^[^.\s"]+(\.[^.\s"]+)?$/;
+function parseRowCount(value2) {
+  if (typeof value2 === "number" || typeof value2 === "bigint") {
+    const n2 = Number(value2);
+    return Number.isSafeInteger(n2) && n2 >= 0 ? n2 : null;
+  }
+  if (typeof value2 !== "string") return null;
+  const m = /^\s*(\d+(?:[_,]\d+)*(?:\.\d+)?)\s*([kmb])?\s*$/i.exec(value2);
+  if (!m) return null;
+  const n = Math.round(Number(m[1].replace(/[_,]/g, "")) * (m[2] ? SUFFIX[m[2].toLowerCase()] : 1));
+  return Number.isSafeInteger(n) ? n : null;
+}
+function parseSeconds(value2, where2, input) {
+  const n = typeof value2 === "number" ? value2 : typeof value2 === "string" && /^\s*\d+(\.\d+)?\s*s?\s*$/.test(value2) ? parseFloat(value2) : NaN;
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UserError(`${where2} must be a positive number of seconds (e.g. 5), not ${JSON.stringify(value2)}`, input);
+  }
+  return n;
+}
+function parseLockTimeConfig(raw, t, file, cwd) {
+  const config = { tableSizes: {}, reportSizes: [] };
+  const sizes = t["table-sizes"];
+  if (sizes !== void 0) {
+    if (typeof sizes !== "object" || sizes === null || Array.isArray(sizes)) {
+      throw new UserError("[tool.alembic-preflight.table-sizes] must be a table of table = rows (users = 50_000_000)", { file });
+    }
+    for (const [key, value2] of Object.entries(sizes)) {
+      if (!NAME2.test(key)) {
+        throw new UserError(`[tool.alembic-preflight.table-sizes] "${key}" is not a table name (write users or "schema.users")`, { file });
+      }
+      const rows = parseRowCount(value2);
+      if (rows === null) {
+        throw new UserError(`[tool.alembic-preflight.table-sizes] ${key} must be a whole number of rows (e.g. ${key} = 50_000_000 or "50M"), not ${JSON.stringify(value2)}`, { file });
+      }
+      config.tableSizes[key.toLowerCase()] = rows;
+    }
+  }
+  if (raw.maxLockSeconds !== void 0 && raw.maxLockSeconds !== "") {
+    config.maxLockSeconds = parseSeconds(raw.maxLockSeconds, "max-lock-seconds", { input: "max-lock-seconds" });
+  } else if (t["max-lock-seconds"] !== void 0) {
+    config.maxLockSeconds = parseSeconds(t["max-lock-seconds"], "[tool.alembic-preflight] max-lock-seconds", { file });
+  }
+  if (raw.tableSizesFrom) {
+    config.reportFile = resolve2(cwd, raw.tableSizesFrom);
+    config.reportSizes = readReportSizes(config.reportFile, raw.tableSizesFrom);
+  }
+  return config;
+}
+function readReportSizes(path, shown = path) {
+  const input = { input: "table-sizes-from", file: shown };
+  if (!existsSync2(path)) throw new UserError(`table-sizes-from: ${shown} does not exist`, input);
+  let data;
+  try {
+    data = JSON.parse(readFileSync4(path, "utf8"));
+  } catch (error) {
+    throw new UserError(`table-sizes-from: ${shown} is not valid JSON: ${error.message}`, input);
+  }
+  const problem = reportProblem(data);
+  if (problem) throw new UserError(`table-sizes-from: ${shown} is not an alembic-preflight report: ${problem}`, input);
+  const sizes = data.tableSizes;
+  if (!Array.isArray(sizes)) {
+    throw new UserError(`table-sizes-from: ${shown} has no table sizes: write it with \`alembic-preflight drift --output ${shown}\` (the nightly drift job)`, input);
+  }
+  const out = [];
+  for (const [i, s] of sizes.entries()) {
+    const ok = typeof s === "object" && s !== null && typeof s.schema === "string" && typeof s.table === "string" && typeof s.rows === "number" && Number.isFinite(s.rows) && s.rows >= 0 && (s.bytes === void 0 || typeof s.bytes === "number");
+    if (!ok) throw new UserError(`table-sizes-from: ${shown}: tableSizes[${i}] needs schema, table and rows (a number \u2265 0)`, input);
+    out.push({ schema: s.schema, table: s.table, rows: Math.round(s.rows), bytes: s.bytes });
+  }
+  return out;
+}
+function tableSize(config, schema, name) {
+  if (!config) return null;
+  const qualified2 = `${schema}.${name}`.toLowerCase();
+  const given = config.tableSizes[qualified2] ?? config.tableSizes[name.toLowerCase()];
+  if (given !== void 0) return { rows: given, source: "table-sizes" };
+  const read = config.reportSizes.find((s) => s.schema === schema && s.table === name) ?? config.reportSizes.find((s) => s.schema.toLowerCase() === schema.toLowerCase() && s.table.toLowerCase() === name.toLowerCase());
+  if (read) return { rows: read.rows, source: "the drift report" };
+  return null;
+}
+function hasTableSizes(config) {
+  return !!config && (Object.keys(config.tableSizes).length > 0 || config.reportSizes.length > 0);
 }
 
 // src/config.ts
@@ -8360,10 +8641,12 @@ var PYPROJECT_KEYS = /* @__PURE__ */ new Set([
   "lint",
   "drift",
   "step-timeout",
-  "flask-app"
+  "flask-app",
+  "data",
+  ...LOCK_TIME_KEYS
 ]);
 var DRIFT_KEYS = /* @__PURE__ */ new Set(["ignore-tables", "ignore-schemas", "model-packages"]);
-var SEVERITIES = ["error", "warning", "notice"];
+var SEVERITIES2 = ["error", "warning", "notice"];
 function oneOf(value2, allowed, what, input) {
   if (allowed.includes(value2)) return value2;
   throw new UserError(`${what} must be one of ${allowed.join(", ")}, not "${value2}"`, { input });
@@ -8386,10 +8669,10 @@ function stringValue(value2, key, file) {
 }
 function readProjectSection(projectDir) {
   const file = join(projectDir, "pyproject.toml");
-  if (!existsSync(file)) return null;
+  if (!existsSync3(file)) return null;
   let doc;
   try {
-    doc = parse(readFileSync2(file, "utf8"));
+    doc = parse(readFileSync5(file, "utf8"));
   } catch (error) {
     throw new UserError(`pyproject.toml is not valid TOML: ${error.message}`, { file });
   }
@@ -8433,8 +8716,8 @@ function parseChecks(value2, input, mode) {
   return [...CHECK_ORDER, "pr-migrations"].filter((c) => wanted.has(c));
 }
 async function resolveConfig(raw, cwd = process.cwd()) {
-  const projectDir = resolve(cwd, raw.dir ?? ".");
-  if (!existsSync(projectDir) || !statSync(projectDir).isDirectory()) {
+  const projectDir = resolve3(cwd, raw.dir ?? ".");
+  if (!existsSync3(projectDir) || !statSync2(projectDir).isDirectory()) {
     throw new UserError(`project directory ${raw.dir ?? "."} does not exist`, { input: "dir" });
   }
   const project = readProjectSection(projectDir);
@@ -8445,9 +8728,9 @@ async function resolveConfig(raw, cwd = process.cwd()) {
   const configName = raw.config ?? stringValue(t.config, "config", file);
   let configFile = null;
   if (configName) {
-    configFile = isAbsolute(configName) ? configName : resolve(projectDir, configName);
-    if (!existsSync(configFile)) {
-      throw new UserError(`Alembic config file ${relative(cwd, configFile) || configName} does not exist`, { input: "config", file: configName });
+    configFile = isAbsolute(configName) ? configName : resolve3(projectDir, configName);
+    if (!existsSync3(configFile)) {
+      throw new UserError(`Alembic config file ${relative2(cwd, configFile) || configName} does not exist`, { input: "config", file: configName });
     }
   }
   const fromSource = readUrlSource(raw);
@@ -8465,9 +8748,10 @@ async function resolveConfig(raw, cwd = process.cwd()) {
   const databaseRaw = raw.database ?? stringValue(t.database, "database", file) ?? "auto";
   const [database, ...moreDatabases] = parseDatabases(databaseRaw, raw.database ? "database" : `${file} database`);
   const checksRaw = list(raw.checks) ?? stringList(t.checks, "checks", file);
-  const defaultChecks = mode === "drift" ? ["live-drift"] : DEFAULT_CHECKS;
+  const data = parseDataConfig(t.data, file, projectDir);
+  const defaultChecks = mode === "drift" ? ["live-drift"] : withDataCheck(DEFAULT_CHECKS, data);
   const checks = parseChecks(checksRaw ?? defaultChecks, raw.checks ? "checks" : file, mode);
-  const failOn = oneOf(raw.failOn ?? stringValue(t["fail-on"], "fail-on", file) ?? "error", SEVERITIES, "fail-on", "fail-on");
+  const failOn = oneOf(raw.failOn ?? stringValue(t["fail-on"], "fail-on", file) ?? "error", SEVERITIES2, "fail-on", "fail-on");
   const format = oneOf(raw.format ?? "text", ["text", "json"], "format", "format");
   const stairwayScope = oneOf(
     raw.stairwayScope ?? stringValue(t["stairway-scope"], "stairway-scope", file) ?? (mode === "pr" ? "new" : "all"),
@@ -8527,29 +8811,31 @@ async function resolveConfig(raw, cwd = process.cwd()) {
     stepTimeoutMs: parseDuration(
       raw.stepTimeout ?? stringValue(t["step-timeout"], "step-timeout", file) ?? "10m",
       raw.stepTimeout ? "step-timeout" : `${file} step-timeout`
-    )
+    ),
+    data,
+    lockTime: parseLockTimeConfig(raw, t, file, cwd)
   };
 }
 function writablePath(value2, cwd, input) {
   if (!value2) return void 0;
-  const path = resolve(cwd, value2);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UserError(`--${input} ${value2} is a directory, not a file`, { input });
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--${input} ${value2}: directory ${dirname(value2)} does not exist`, { input });
+  const path = resolve3(cwd, value2);
+  if (existsSync3(path) && statSync2(path).isDirectory()) throw new UserError(`--${input} ${value2} is a directory, not a file`, { input });
+  const dir = dirname2(path);
+  if (!existsSync3(dir) || !statSync2(dir).isDirectory()) throw new UserError(`--${input} ${value2}: directory ${dirname2(value2)} does not exist`, { input });
   return path;
 }
 function interpreter(value2, base) {
   if (!value2) return void 0;
-  return value2.includes("/") ? resolve(base, value2) : value2;
+  return value2.includes("/") ? resolve3(base, value2) : value2;
 }
 function defaultPython(projectDir) {
   let dir = projectDir;
   for (let i = 0; i < 4; i++) {
     for (const name of [".venv", "venv"]) {
       const candidate = join(dir, name, "bin", "python");
-      if (existsSync(candidate)) return candidate;
+      if (existsSync3(candidate)) return candidate;
     }
-    const parent = resolve(dir, "..");
+    const parent = resolve3(dir, "..");
     if (parent === dir) break;
     dir = parent;
   }
@@ -8560,10 +8846,10 @@ function defaultPython(projectDir) {
 var TOOL_VERSION = "0.1.0";
 
 // src/pipeline/run-databases.ts
-import { join as join12, resolve as resolve4 } from "node:path";
+import { join as join12, resolve as resolve6 } from "node:path";
 
 // src/pipeline.ts
-import { join as join10, relative as relative3 } from "node:path";
+import { join as join10, relative as relative4 } from "node:path";
 
 // src/report/traceback.ts
 var DRIVER = /[\\/](preflight_driver|driver\.py|drift\.py)\b/;
@@ -8857,7 +9143,7 @@ function prMigrationsResult(pr, graph) {
 }
 
 // src/pipeline/database-checks.ts
-import { join as join4, relative as relative2, resolve as resolve2 } from "node:path";
+import { join as join4, relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/schema/sqlite-storage.ts
 function sqliteAffinity(declared) {
@@ -9017,6 +9303,83 @@ function describeChange(c) {
   return `${head}: ${c.props.map((p) => `${p.prop} ${show(p.before)} \u2192 ${show(p.after)}`).join("; ")}`;
 }
 
+// src/checks/data-hand.ts
+function fileOf(script2, hand) {
+  if (script2?.kind === "rows") return hand.shownFile;
+  if (!script2?.path) return void 0;
+  return script2.kind === "python" ? script2.name.replace(/:[A-Za-z_][A-Za-z0-9_]*$/, "") : script2.name;
+}
+function shownSql(script2) {
+  const sql = script2.kind === "sql" ? (script2.sql ?? "").split("\n").filter((l) => !l.trim().startsWith("--")).join("\n").trim() : "";
+  return sql ? { sql } : {};
+}
+function rowLines(run4, show2) {
+  const rows = run4.rows ?? [];
+  const more = (run4.count ?? rows.length) - rows.length;
+  return [...rows.map((r) => `offending row: ${show2(r)}`), ...more > 0 ? [`and ${count(more, "more row")}`] : []];
+}
+function handOutcome(walk, byId, hand, show2) {
+  const findings = [];
+  const summary = [];
+  let passed = 0;
+  let total = 0;
+  const walked = new Map(walk.revisions.map((r) => [r.revision, r]));
+  for (const [revision, spec] of Object.entries(hand.revisions)) {
+    const record = byId.get(revision);
+    const results = walked.get(revision)?.data?.hand;
+    const seeds = results?.seeds ?? [];
+    spec.seed.forEach((script2, i) => {
+      const run4 = seeds[i];
+      if (run4 && !run4.ok && run4.error) {
+        summary.push(`revision ${revision}: seed ${script2.name} failed: ${run4.error}`);
+        findings.push({
+          code: "data/seed-fails",
+          severity: "error",
+          message: `the seed ${script2.name} of revision ${revision} fails before its upgrade: ${run4.error}`,
+          revision,
+          file: fileOf(script2, hand) ?? record?.file,
+          ...shownSql(script2),
+          hint: "The seed runs on the schema as it stands before this revision (every revision before it upgraded): write its rows for that schema, or name it under the revision that makes its tables."
+        });
+      } else if (run4?.skipped) {
+        summary.push(`revision ${revision}: seed ${script2.name} not run (${run4.skipped})`);
+      }
+    });
+    const runs = results?.asserts ?? [];
+    spec.assert.forEach((script2, i) => {
+      total++;
+      const run4 = runs[i];
+      if (!run4) {
+        summary.push(`revision ${revision}: assertion ${script2.name} not run (the walk did not get past this upgrade)`);
+        return;
+      }
+      if (run4.ok) {
+        passed++;
+        summary.push(`revision ${revision}: assertion ${script2.name} passed`);
+        return;
+      }
+      if (run4.skipped) {
+        summary.push(`revision ${revision}: assertion ${script2.name} not run (${run4.skipped})`);
+        return;
+      }
+      const what = run4.count !== void 0 ? `returned ${count(run4.count, "offending row")}` : run4.error ?? "failed";
+      summary.push(`revision ${revision}: assertion ${script2.name} failed: ${what}`);
+      findings.push({
+        code: "data/assertion-fails",
+        severity: "error",
+        message: `assertion ${script2.name} fails after the upgrade of revision ${revision}: ${what}`,
+        revision,
+        file: fileOf(script2, hand) ?? record?.file,
+        ...shownSql(script2),
+        details: rowLines(run4, show2),
+        evidence: { assertion: script2.name, ...run4.count !== void 0 ? { count: run4.count, rows: run4.rows } : { error: run4.error } },
+        hint: script2.kind === "sql" ? "The query returns the rows that break the expectation: fix the migration (its UPDATE or backfill) so that none is left." : "The check raised AssertionError on the data as the upgrade left it: fix the migration, or the expectation."
+      });
+    });
+  }
+  return { findings, summary, asserts: { passed, total } };
+}
+
 // src/checks/driver-finding.ts
 function findingFromDriverError(code, severity, what, e, fallback = {}) {
   const details = [];
@@ -9105,7 +9468,7 @@ function lossFinding(revision, record, loss) {
     hint: loss.kind === "moved" ? `Make downgrade() copy the values back before dropping ${loss.movedTo} (op.execute("UPDATE ... SET ...")).` : "Make downgrade() restore what upgrade() changed, or state in the migration that the rollback loses data."
   };
 }
-function dataResult(walk, byId, durationMs) {
+function dataResult(walk, byId, durationMs, hand) {
   const findings = [];
   let walked = 0;
   let compared = 0;
@@ -9125,12 +9488,15 @@ function dataResult(walk, byId, durationMs) {
       });
     }
   }
+  const own = hand ? handOutcome(walk, byId, hand, showRow) : void 0;
+  if (own) findings.push(...own.findings);
   return {
     id: "data",
     status: findings.some((f) => f.severity === "error") ? "failed" : "passed",
-    reason: `${count(walked, "revision")} walked with rows, ${count(compared, "rollback")} compared`,
+    reason: `${count(walked, "revision")} walked with rows, ${count(compared, "rollback")} compared` + (own ? `, ${own.asserts.passed} of ${count(own.asserts.total, "assertion")} passed` : ""),
     durationMs,
-    findings
+    findings,
+    ...own?.summary.length ? { summary: own.summary } : {}
   };
 }
 
@@ -9206,7 +9572,7 @@ ${code}
 }
 
 // src/lint/engine.ts
-import { existsSync as existsSync2, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync7 } from "node:fs";
 import { join as join3 } from "node:path";
 
 // src/lint/ignores.ts
@@ -9272,7 +9638,7 @@ function directiveCovers(d, rule, file, line) {
 }
 
 // src/checks/finding-ignores.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { join as join2 } from "node:path";
 var IGNORABLE_CHECKS = ["stairway", "roundtrip", "data"];
 function isIgnorableCheckCode(id) {
@@ -9289,7 +9655,7 @@ var DirectiveCache = class {
     if (!found) {
       let text = "";
       try {
-        text = readFileSync3(join2(this.projectDir, file), "utf8");
+        text = readFileSync6(join2(this.projectDir, file), "utf8");
       } catch {
         text = "";
       }
@@ -11225,7 +11591,7 @@ function lintMigrations(input) {
   const readProjectFile = (file) => {
     if (!fileText.has(file)) {
       const path = join3(input.projectDir, file);
-      fileText.set(file, existsSync2(path) ? readFileSync4(path, "utf8") : null);
+      fileText.set(file, existsSync4(path) ? readFileSync7(path, "utf8") : null);
     }
     return fileText.get(file);
   };
@@ -11327,6 +11693,7 @@ function lintMigrations(input) {
       for (const id of d.rules) {
         if (d.used.has(id)) continue;
         if (isIgnorableCheckCode(id)) continue;
+        if (ruleById.get(id)?.external) continue;
         if (!ruleById.has(id)) {
           pushEngineFinding(findings, input, rev.revision, where2, "unused-ignore", `Ignore directive names unknown rule "${id}".`);
         } else if (ranHere.has(id) || ruleById.get(id).engine) {
@@ -11407,6 +11774,195 @@ function lintConfig(config) {
   return { ...config.lint, rules: { ...config.lint.rules, "irreversible-downgrade": "off" } };
 }
 
+// src/checks/lock-time.ts
+var LOCK_TIME_CODES = /* @__PURE__ */ new Set([
+  "table-rewrite",
+  "add-column-rewrite",
+  "column-type-change",
+  "set-not-null",
+  "constraint-without-not-valid",
+  "create-index-not-concurrently",
+  "unique-without-using-index",
+  "access-exclusive-held",
+  "add-required-column",
+  "validate-in-same-transaction"
+]);
+var TABLE_KINDS2 = /* @__PURE__ */ new Set(["table", "partitioned-table", void 0]);
+function firstLine(error) {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
+function showRows(n) {
+  const short = (v, unit) => `${Number(v.toPrecision(3))}${unit}`;
+  if (n >= 1e9) return short(n / 1e9, "B");
+  if (n >= 1e6) return short(n / 1e6, "M");
+  return n.toLocaleString("en-US");
+}
+function showSeconds(s) {
+  if (s < 1) return `${Number(s.toPrecision(1))} s`;
+  if (s < 120) return `${Number(s.toPrecision(1))} s`;
+  if (s < 7200) return `${Number((s / 60).toPrecision(2))} min`;
+  return `${Number((s / 3600).toPrecision(2))} h`;
+}
+function showPerRow(us) {
+  return `${Number(us.toPrecision(1))} \xB5s/row`;
+}
+function shownTable(table) {
+  return table.startsWith("public.") ? table.slice("public.".length) : table;
+}
+function describeEstimate(e) {
+  return `measured ${showPerRow(e.usPerRow)} on ${showRows(e.measuredRows)} rows; ${shownTable(e.table)} at ${showRows(e.productionRows)} rows \u2248 ${showSeconds(e.estimatedSeconds)} under ${showLockMode(e.lockMode)} (size from ${e.sizeSource})`;
+}
+function lockedTables(f, stmt, earlier) {
+  const held = f.code === "access-exclusive-held";
+  const exclusive = new Set(earlier.flatMap((s) => (s.facts?.locks ?? []).filter((l) => l.mode === "AccessExclusiveLock").map((l) => l.relation)));
+  const out = /* @__PURE__ */ new Map();
+  for (const l of stmt.facts?.locks ?? []) {
+    if (!TABLE_KINDS2.has(l.kind) || held && !exclusive.has(l.relation)) continue;
+    if (held ? lockRank(l.mode) < lockRank("RowExclusiveLock") : !blocksWrites(l.mode)) continue;
+    const mode = held ? "AccessExclusiveLock" : l.mode;
+    const before = out.get(l.relation);
+    if (!before || lockRank(mode) > lockRank(before)) out.set(l.relation, mode);
+  }
+  return [...out].map(([relation, mode]) => ({ relation, mode }));
+}
+function targetsOf(lint, walk, lockTime) {
+  const targets = /* @__PURE__ */ new Map();
+  for (const f of lint.findings) {
+    if (!LOCK_TIME_CODES.has(f.code) || f.severity === "notice" || !f.revision || !f.sql) continue;
+    const statements = walk.revisions.find((r) => r.revision === f.revision)?.upgrade?.statements ?? [];
+    const sql = f.sql.replace(/\n-- \(truncated\)$/, "");
+    const index = statements.findIndex((s) => s.sql === sql || sql.length >= 1e4 && s.sql.startsWith(sql));
+    if (index === -1) continue;
+    const statement = statements[index];
+    for (const { relation, mode } of lockedTables(f, statement, statements.slice(0, index))) {
+      const dot = relation.indexOf(".");
+      const schema = dot === -1 ? "public" : relation.slice(0, dot);
+      const name = dot === -1 ? relation : relation.slice(dot + 1);
+      const size = tableSize(lockTime, schema, name);
+      if (!size) continue;
+      const id = `${f.revision}#${index}#${relation}`;
+      const t = targets.get(id);
+      if (t) {
+        t.findings.push(f);
+        if (lockRank(mode) > lockRank(t.mode)) t.mode = mode;
+      } else {
+        targets.set(id, {
+          id,
+          revision: f.revision,
+          index,
+          statement,
+          table: relation,
+          schema,
+          name,
+          mode,
+          rows: size.rows,
+          sizeSource: size.source,
+          findings: [f]
+        });
+      }
+    }
+  }
+  return targets;
+}
+async function estimateLockTimes(input) {
+  const { config, db, driver, graph, walk, lint, log: log2 } = input;
+  const lockTime = config.lockTime;
+  if (db.dialect !== "postgresql" || !lockTime || !hasTableSizes(lockTime)) return;
+  const targets = targetsOf(lint, walk, lockTime);
+  if (targets.size === 0) return;
+  const started = Date.now();
+  const order = graph.order ?? [];
+  const byRevision = /* @__PURE__ */ new Map();
+  for (const t of targets.values()) byRevision.set(t.revision, [...byRevision.get(t.revision) ?? [], t]);
+  const revisions = [...byRevision.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  log2(`lock time: measuring ${targets.size} statement${targets.size === 1 ? "" : "s"} on generated rows`);
+  await db.reset();
+  const measured = /* @__PURE__ */ new Map();
+  for (const revision of revisions) {
+    const mine = byRevision.get(revision);
+    const failed2 = (why) => mine.forEach((t) => measured.set(t.id, { id: t.id, table: t.table, error: why }));
+    try {
+      for (const parent of graph.byId.get(revision)?.downRevisions ?? []) {
+        await driver.call("upgrade", { target: parent, trace: false, facts: false });
+      }
+    } catch (error) {
+      failed2(`the database could not be brought to the revision before ${revision}: ${firstLine(error)}`);
+      continue;
+    }
+    try {
+      const statements = walk.revisions.find((r) => r.revision === revision).upgrade.statements;
+      const { results } = await driver.call("lock-cost", {
+        items: mine.map((t) => ({
+          id: t.id,
+          table: t.table,
+          sql: t.statement.sql,
+          before: statements.slice(0, t.index).map((s) => s.sql).filter((s) => !/alembic_version/i.test(s))
+        }))
+      });
+      for (const r of results) measured.set(r.id, r);
+    } catch (error) {
+      failed2(`the measurement failed: ${firstLine(error)}`);
+    }
+  }
+  const directives = new DirectiveCache(config.projectDir);
+  const rule = ruleById.get("lock-time-exceeds");
+  const severity = severityFor(rule, config.lint);
+  const added = [];
+  for (const t of targets.values()) {
+    const m = measured.get(t.id);
+    for (const f2 of t.findings) {
+      f2.details ??= [];
+      if (!m || m.usPerRow === void 0) {
+        f2.details.push(`Lock time at ${showRows(t.rows)} rows of ${shownTable(t.table)}: not estimated (${m?.error ?? "not measured"}).`);
+        f2.evidence = { ...f2.evidence, lockTime: { table: t.table, productionRows: t.rows, error: m?.error ?? "not measured" } };
+        continue;
+      }
+      const estimate = {
+        method: "measured",
+        table: t.table,
+        lockMode: t.mode,
+        usPerRow: m.usPerRow,
+        measuredRows: m.rows,
+        productionRows: t.rows,
+        sizeSource: t.sizeSource,
+        estimatedSeconds: m.usPerRow * t.rows / 1e6
+      };
+      f2.details.push(`Lock time: ${describeEstimate(estimate)}.`);
+      f2.evidence = { ...f2.evidence, lockTime: estimate };
+    }
+    const max = lockTime.maxLockSeconds;
+    if (!m || m.usPerRow === void 0 || max === void 0 || severity === "off") continue;
+    const seconds = m.usPerRow * t.rows / 1e6;
+    if (seconds <= max) continue;
+    const f = t.findings[0];
+    const covered = f.file && directives.of(f.file).some((d) => d.reason && directiveCovers(d, rule.id, f.file, f.line));
+    if (covered) continue;
+    added.push({
+      after: f,
+      finding: {
+        code: rule.id,
+        severity,
+        message: `This statement holds ${showLockMode(t.mode)} on ${shownTable(t.table)} for about ${showSeconds(seconds)} at ${showRows(t.rows)} rows, above max-lock-seconds = ${max}: every ${t.mode === "AccessExclusiveLock" ? "read and write" : "write"} on ${shownTable(t.table)} waits that long.`,
+        revision: f.revision,
+        file: f.file,
+        ...f.line !== void 0 ? { line: f.line } : {},
+        sql: f.sql,
+        hint: rule.hint,
+        details: [`Estimate: ${describeEstimate({ method: "measured", table: t.table, lockMode: t.mode, usPerRow: m.usPerRow, measuredRows: m.rows, productionRows: t.rows, sizeSource: t.sizeSource, estimatedSeconds: seconds })}.`],
+        evidence: { lockTime: { table: t.table, usPerRow: m.usPerRow, measuredRows: m.rows, productionRows: t.rows, estimatedSeconds: seconds, maxLockSeconds: max, lockMode: t.mode, sizeSource: t.sizeSource, method: "measured" } }
+      }
+    });
+  }
+  for (const { after, finding } of added) {
+    const same2 = (f) => f.revision === after.revision && f.line === after.line && f.sql === after.sql;
+    const last = lint.findings.reduce((at2, f, i) => same2(f) ? i : at2, lint.findings.indexOf(after));
+    lint.findings.splice(last + 1, 0, finding);
+  }
+  if (lint.findings.some((f) => f.severity === "error")) lint.status = "failed";
+  lint.durationMs += Date.now() - started;
+  log2(`lock time: ${[...measured.values()].filter((m) => m.usPerRow !== void 0).length} of ${targets.size} measured in ${((Date.now() - started) / 1e3).toFixed(1)} s`);
+}
+
 // src/checks/models-registered.ts
 function modelsRegisteredResult(reg, envFile, durationMs) {
   if (!reg) {
@@ -11465,7 +12021,7 @@ import { createInterface } from "node:readline";
 
 // src/database/parent-death-watch.ts
 import { spawn } from "node:child_process";
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 var WATCHER_SOURCE = String.raw`
 const fs = require('fs');
 const items = new Map();
@@ -11536,7 +12092,7 @@ function ensureWatcher() {
 }
 function processStartTime(pid) {
   try {
-    const stat = readFileSync5(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync8(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch (error) {
     const code = error.code;
@@ -11563,7 +12119,7 @@ function watchAfterDeath(kind, value2) {
 }
 
 // src/driver/locate.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { fileURLToPath } from "node:url";
 var DRIVER_ENTRY = "preflight_driver/__main__.py";
 function driverCandidates(moduleUrl = import.meta.url) {
@@ -11571,7 +12127,7 @@ function driverCandidates(moduleUrl = import.meta.url) {
 }
 function locateDriver(moduleUrl = import.meta.url) {
   const candidates2 = driverCandidates(moduleUrl);
-  const found = candidates2.find((p) => existsSync3(p));
+  const found = candidates2.find((p) => existsSync5(p));
   if (!found) throw new InternalError(`the Python driver (${DRIVER_ENTRY}) was not found; looked at ${candidates2.join(", ")}`);
   return found;
 }
@@ -11619,11 +12175,11 @@ var Driver = class _Driver {
   constructor(child, python, onLog) {
     this.child = child;
     this.python = python;
-    this.exitPromise = new Promise((resolve5) => {
+    this.exitPromise = new Promise((resolve7) => {
       child.on("exit", (code, signal2) => {
         this.exited = true;
         this.failAll(this.exitError(code, signal2));
-        resolve5();
+        resolve7();
       });
     });
     child.on("error", (error) => {
@@ -11681,8 +12237,8 @@ var Driver = class _Driver {
     const timeoutMs2 = options.startTimeoutMs ?? 12e4;
     let timer;
     try {
-      driver.hello = await new Promise((resolve5, reject) => {
-        driver.helloWaiter = { resolve: resolve5, reject };
+      driver.hello = await new Promise((resolve7, reject) => {
+        driver.helloWaiter = { resolve: resolve7, reject };
         timer = setTimeout(() => reject(new UserError(
           `the Python driver did not start within ${timeoutMs2} ms (${options.python})`,
           {},
@@ -11706,8 +12262,8 @@ var Driver = class _Driver {
       return Promise.reject(new InternalError(`the Python driver is ${this.exited ? "gone" : "closing"}; cannot call ${method}`));
     }
     const id = this.nextId++;
-    return new Promise((resolve5, reject) => {
-      const entry = { method, params, startedAt: Date.now(), resolve: resolve5, reject };
+    return new Promise((resolve7, reject) => {
+      const entry = { method, params, startedAt: Date.now(), resolve: resolve7, reject };
       if (options.timeoutMs !== void 0) {
         entry.timer = setTimeout(() => {
           this.pending.delete(id);
@@ -11729,7 +12285,7 @@ var Driver = class _Driver {
       this.child.stdin.end();
       const exited = await Promise.race([
         this.exitPromise.then(() => true),
-        new Promise((resolve5) => setTimeout(() => resolve5(false), CLOSE_GRACE_MS).unref())
+        new Promise((resolve7) => setTimeout(() => resolve7(false), CLOSE_GRACE_MS).unref())
       ]);
       if (!exited) await this.kill();
     })().finally(() => this.killGroup());
@@ -11754,7 +12310,7 @@ var Driver = class _Driver {
     }
     this.killGroup();
     this.child.kill("SIGKILL");
-    await Promise.race([this.exitPromise, new Promise((resolve5) => setTimeout(resolve5, CLOSE_GRACE_MS).unref())]);
+    await Promise.race([this.exitPromise, new Promise((resolve7) => setTimeout(resolve7, CLOSE_GRACE_MS).unref())]);
     this.killGroup();
   }
   /** SIGKILL to the driver's process group: processes a migration started (which may hold our pipes open) go too;
@@ -12511,11 +13067,18 @@ function snapshotFromTexts(texts) {
   CATALOG_QUERIES.forEach((q2, i) => objects.push(...q2.toObjects(JSON.parse(texts[i]))));
   return { dialect: "postgresql", objects: sortObjects(objects) };
 }
+var SNAPSHOT_PROLOGUE = [
+  "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+  // With only pg_catalog on the path, deparsed definitions name every user object with its schema.
+  "SET LOCAL search_path = pg_catalog",
+  // No JIT: a server's default (jit = on) compiles these catalog queries once the estimates of a grown schema pass
+  // jit_above_cost, which costs ten times the read.
+  "SET LOCAL jit = off"
+];
 function snapshotSql(queries) {
   const parts = [
-    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    ...SNAPSHOT_PROLOGUE,
     // With only pg_catalog on the path, deparsed definitions name every user object with its schema.
-    "SET LOCAL search_path = pg_catalog",
     ...queries,
     "COMMIT"
   ];
@@ -12534,7 +13097,7 @@ async function run(client, opts) {
     throw new InternalError(`schema snapshot query failed: ${error.message}${rollback}`, { cause: error });
   }
   return snapshotFromTexts(queries.map((_, i) => {
-    const text = results[i + 2]?.rows[0]?.rows;
+    const text = results[i + SNAPSHOT_PROLOGUE.length]?.rows[0]?.rows;
     if (text === void 0) throw new InternalError(`schema snapshot: no result for ${CATALOG_QUERIES[i].name}`);
     return text;
   }));
@@ -12616,7 +13179,7 @@ async function walkMigrations(driver, db, opts) {
     if (result.timings) {
       const t = result.timings;
       const reads = result.snapshotReads;
-      opts.progress?.(`walk: ${(t.totalMs / 1e3).toFixed(2)} s: upgrades ${((t.upMs ?? 0) / 1e3).toFixed(2)} s, downgrades ${((t.downMs ?? 0) / 1e3).toFixed(2)} s, re-upgrades ${((t.reupMs ?? 0) / 1e3).toFixed(2)} s, ${t.snapshots} snapshots ${(t.snapshotMs / 1e3).toFixed(2)} s` + (opts.data ? `, seeding and data reads ${((t.seedMs ?? 0) / 1e3).toFixed(2)} s` : "") + (reads ? ` (${reads.full} full, ${reads.partial} partial reading ${reads.roots} roots${reads.oneTrip ? `; ${reads.oneTrip} in one round trip` : ""})` : ""));
+      opts.progress?.(`walk: ${(t.totalMs / 1e3).toFixed(2)} s: upgrades ${((t.upMs ?? 0) / 1e3).toFixed(2)} s, downgrades ${((t.downMs ?? 0) / 1e3).toFixed(2)} s, re-upgrades ${((t.reupMs ?? 0) / 1e3).toFixed(2)} s, ${t.snapshots} snapshots ${(t.snapshotMs / 1e3).toFixed(2)} s` + (opts.data ? `, seeding and data reads ${((t.seedMs ?? 0) / 1e3).toFixed(2)} s` : "") + (reads ? ` (${reads.full} full, ${reads.partial} partial reading ${reads.roots} roots${reads.oneTrip ? `; ${reads.oneTrip} in one round trip` : ""}${reads.analyzed ? `; catalogs analysed ${reads.analyzed} times` : ""})` : ""));
     }
     if (result.initial) initial = toSnapshot(result.initial);
     for (const item of result.revisions) {
@@ -12703,6 +13266,7 @@ var RestorePoints = class {
   /** The database as after revision `at` (index in the order); false when replaying up to it failed. */
   async restoreTo(at2) {
     const usable = this.db.restore !== void 0 && this.at >= 0 && this.at <= at2;
+    await this.driver.call("release", {});
     if (usable) await this.db.restore();
     else await this.db.reset();
     const from = usable ? this.at + 1 : 0;
@@ -12718,6 +13282,7 @@ var RestorePoints = class {
       if (result.failure) return false;
     }
     if (this.db.checkpoint) {
+      await this.driver.call("release", {});
       await this.db.checkpoint();
       this.at = at2;
     }
@@ -13113,6 +13678,8 @@ async function runDatabaseChecks(run4, db, info, belowFloor) {
   const lastOld = [...order].reverse().find((id) => !newRevisions.has(id));
   const floor = roundtripFloor(order, graph.byId, config.minDowngradeRevision);
   const snapshots = stairway.size > 0 || wants("roundtrip") || config.mode === "pr";
+  const hand = config.data ? resolveDataRevisions(config.data, order) : void 0;
+  if (hand && wants("data")) await driver.call("data-hand", { generate: hand.generate, order, revisions: hand.revisions });
   const walkStarted = Date.now();
   const walk = await walkMigrations(driver, db, {
     order,
@@ -13131,7 +13698,7 @@ async function runDatabaseChecks(run4, db, info, belowFloor) {
   const downgradeLine = (f) => [f.revision ? graph.byId.get(f.revision)?.downgradeLine ?? void 0 : void 0];
   const stairwayChecked = wants("stairway") ? stairwayResult(walk, graph.byId, walkMs) : null;
   if (stairwayChecked) report.checks.push(applyFindingIgnores(stairwayChecked, directives, downgradeLine));
-  if (wants("data")) report.checks.push(applyFindingIgnores(dataResult(walk, graph.byId, walkMs), directives, downgradeLine));
+  if (wants("data")) report.checks.push(applyFindingIgnores(dataResult(walk, graph.byId, walkMs, hand), directives, downgradeLine));
   const broken = walk.revisions.find((r) => r.upgradeError && ["refused", "config"].includes(r.upgradeError.kind))?.upgradeError;
   if (broken) throw new UserError(broken.message, { file: broken.file, line: broken.line, revision: broken.revision }, broken.traceback);
   if (wants("drift") || wants("models-registered")) {
@@ -13140,7 +13707,7 @@ async function runDatabaseChecks(run4, db, info, belowFloor) {
       skip("models-registered", "the upgrade to head failed");
     } else {
       log2("drift: models vs the migrated database");
-      const envFile = relative2(config.projectDir, join4(resolve2(config.projectDir, info.scriptLocation), "env.py"));
+      const envFile = relative3(config.projectDir, join4(resolve4(config.projectDir, info.scriptLocation), "env.py"));
       await guardCheck(run4, wants("drift") ? "drift" : "models-registered", async () => {
         const started = Date.now();
         const drift = await driver.call("drift", { registration: wants("models-registered"), modelPackages: config.drift.modelPackages });
@@ -13168,7 +13735,9 @@ async function runDatabaseChecks(run4, db, info, belowFloor) {
   const offline = wants("lint") || config.mode === "pr" ? await collectOfflineSql(driver, graph, report.revisions, log2) : [];
   report.migrations = offline;
   if (wants("lint")) {
-    report.checks.push(await lintCheck({ config, db, graph, walk, offline, newRevisions: config.pr ? newRevisions : null }));
+    const lint = await lintCheck({ config, db, graph, walk, offline, newRevisions: config.pr ? newRevisions : null });
+    report.checks.push(lint);
+    await estimateLockTimes({ config, db, driver, graph, walk, lint, log: log2 });
   }
 }
 function floorRevisions(config, graph) {
@@ -13182,6 +13751,11 @@ function floorRevisions(config, graph) {
 }
 
 // src/checks/live-drift.ts
+var TABLE_SIZES_SQL = `SELECT n.nspname AS schema, c.relname AS table, c.reltuples::float8 AS rows,
+  pg_total_relation_size(c.oid)::float8 AS bytes
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' AND NOT c.relispartition
+  ORDER BY 1, 2`;
 async function readLiveDatabase(url, versionTable) {
   const qualified2 = versionTable.schema ? `${versionTable.schema}.${versionTable.name}` : versionTable.name;
   const client = new esm_default.Client({ connectionString: url.replace(/^postgres(ql)?\+\w+:/, "postgresql:"), options: "-c default_transaction_read_only=on" });
@@ -13203,9 +13777,11 @@ async function readLiveDatabase(url, versionTable) {
       current = rows.rows.map((r) => r.v);
     }
     const version = await client.query("SELECT current_setting('server_version') AS v");
+    const sizes = await client.query(TABLE_SIZES_SQL);
+    const tableSizes = sizes.rows.filter((r) => r.rows >= 0 && `${r.schema}.${r.table}` !== exists.rows[0]?.t && r.table !== versionTable.name).map((r) => ({ schema: r.schema, table: r.table, rows: Math.round(r.rows), bytes: Math.round(r.bytes) }));
     await client.query("COMMIT");
     const snapshot = await snapshotPostgres(client, { excludeTables: [qualified2] });
-    return { current, snapshot, serverVersion: version.rows[0].v };
+    return { current, snapshot, serverVersion: version.rows[0].v, tableSizes };
   } finally {
     await client.end();
   }
@@ -13321,6 +13897,7 @@ async function runLiveDrift(run4, openDatabase) {
   log2(`live database: reading ${qualified2} and the schema (read-only)`);
   const live = await readLiveDatabase(config.liveDatabaseUrl, versionTable);
   const status = liveRevisionStatus(live.current, graph, qualified2);
+  report.tableSizes = live.tableSizes;
   let expected = null;
   if (status.target && graph.order) {
     log2(`expected schema: migrations up to ${status.target.join(", ") || "base"} on a throwaway database`);
@@ -13338,22 +13915,22 @@ async function runLiveDrift(run4, openDatabase) {
 
 // src/database/postgres-binaries.ts
 import { execFile } from "node:child_process";
-import { existsSync as existsSync4, readdirSync, realpathSync } from "node:fs";
+import { existsSync as existsSync6, readdirSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
-import { delimiter, dirname as dirname2, join as join5, resolve as resolve3 } from "node:path";
+import { delimiter, dirname as dirname3, join as join5, resolve as resolve5 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var exe = process.platform === "win32" ? ".exe" : "";
 function hasServer(binDir) {
-  return existsSync4(join5(binDir, `initdb${exe}`)) && existsSync4(join5(binDir, `postgres${exe}`));
+  return existsSync6(join5(binDir, `initdb${exe}`)) && existsSync6(join5(binDir, `postgres${exe}`));
 }
 function pathCandidates() {
   const out = [];
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
     const initdb = join5(dir, `initdb${exe}`);
-    if (!existsSync4(initdb)) continue;
-    const binDir = dirname2(realpathSync(initdb));
+    if (!existsSync6(initdb)) continue;
+    const binDir = dirname3(realpathSync(initdb));
     if (hasServer(binDir)) out.push({ binDir, source: "PATH" });
   }
   return out;
@@ -13372,7 +13949,7 @@ var LAYOUTS = [
 function systemCandidates() {
   const out = [];
   for (const layout of LAYOUTS) {
-    if (!existsSync4(layout.parent)) continue;
+    if (!existsSync6(layout.parent)) continue;
     for (const entry of readdirSync(layout.parent)) {
       const m = layout.pattern.exec(entry);
       if (!m) continue;
@@ -13395,7 +13972,7 @@ function embeddedCandidates() {
     if (error.code === "MODULE_NOT_FOUND") return [];
     throw error;
   }
-  const binDir = resolve3(dirname2(entry), "..", "native", "bin");
+  const binDir = resolve5(dirname3(entry), "..", "native", "bin");
   return hasServer(binDir) ? [{ binDir, source: "embedded" }] : [];
 }
 async function postgresVersionOf(postgres) {
@@ -13436,7 +14013,7 @@ async function findPostgresBinaries(version) {
 
 // src/database/postgres-docker.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync8 } from "node:fs";
 import { request } from "node:http";
 import { createServer, isIP } from "node:net";
 import { homedir, userInfo } from "node:os";
@@ -13445,7 +14022,7 @@ import { join as join6 } from "node:path";
 // src/database/docker-containers.ts
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync as existsSync5, readFileSync as readFileSync6 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync9 } from "node:fs";
 import { hostname } from "node:os";
 var LABEL_RUN = "alembic-preflight.run";
 var LABEL_PID = "alembic-preflight.pid";
@@ -13453,7 +14030,7 @@ var LABEL_PID_START = "alembic-preflight.pid-start";
 var LABEL_HOST = "alembic-preflight.host";
 function processStartTime2(pid) {
   try {
-    const stat = readFileSync6(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync9(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch (error) {
     if (error.code === "ENOENT") return null;
@@ -13520,7 +14097,7 @@ function removeContainerSync(id, address) {
     const r2 = spawnSync(process.execPath, ["-e", REMOVE_SCRIPT, JSON.stringify(address), id], { timeout: 1e4, stdio: "ignore" });
     if (r2.status === 0) return true;
   }
-  const docker = ["/usr/bin/docker", "/usr/local/bin/docker"].find((p) => existsSync5(p)) ?? "docker";
+  const docker = ["/usr/bin/docker", "/usr/local/bin/docker"].find((p) => existsSync7(p)) ?? "docker";
   const r = spawnSync(docker, ["rm", "-f", "-v", id], { timeout: 1e4, stdio: "ignore" });
   return r.status === 0;
 }
@@ -13750,19 +14327,19 @@ function candidateSockets() {
   return out;
 }
 function pingSocket(socketPath) {
-  return new Promise((resolve5) => {
+  return new Promise((resolve7) => {
     const req = request({ socketPath, path: "/_ping", method: "GET", timeout: PING_TIMEOUT_MS }, (res) => {
       res.resume();
-      resolve5(res.statusCode === 200);
+      resolve7(res.statusCode === 200);
     });
     req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", () => resolve5(false));
+    req.on("error", () => resolve7(false));
     req.end();
   });
 }
 async function askTestcontainers() {
   const { getContainerRuntimeClient } = await loadTestcontainers();
-  const timeout = new Promise((resolve5) => setTimeout(() => resolve5(false), 5e3).unref());
+  const timeout = new Promise((resolve7) => setTimeout(() => resolve7(false), 5e3).unref());
   const found = getContainerRuntimeClient().then(
     () => true,
     () => false
@@ -13772,10 +14349,10 @@ async function askTestcontainers() {
 async function dockerAvailable() {
   const dockerHost = process.env.DOCKER_HOST;
   if (dockerHost?.startsWith("unix://")) return pingSocket(dockerHost.slice("unix://".length));
-  if (dockerHost || process.env.TESTCONTAINERS_HOST_OVERRIDE || process.platform === "win32" || existsSync6(join6(homedir(), ".testcontainers.properties"))) {
+  if (dockerHost || process.env.TESTCONTAINERS_HOST_OVERRIDE || process.platform === "win32" || existsSync8(join6(homedir(), ".testcontainers.properties"))) {
     return askTestcontainers();
   }
-  const socket = candidateSockets().find((s) => existsSync6(s));
+  const socket = candidateSockets().find((s) => existsSync8(s));
   return socket ? pingSocket(socket) : false;
 }
 function engineIsLoopbackName(host) {
@@ -13784,10 +14361,10 @@ function engineIsLoopbackName(host) {
 async function engineIsLocal(host) {
   if (engineIsLoopbackName(host)) return true;
   if (isIP(host) === 0) return false;
-  return new Promise((resolve5) => {
+  return new Promise((resolve7) => {
     const probe = createServer();
-    probe.once("error", () => resolve5(false));
-    probe.listen(0, host, () => probe.close(() => resolve5(true)));
+    probe.once("error", () => resolve7(false));
+    probe.listen(0, host, () => probe.close(() => resolve7(true)));
   });
 }
 async function connectWhenReady(config, database, timeoutMs2 = 15e3) {
@@ -13917,7 +14494,7 @@ import { promisify as promisify2 } from "node:util";
 
 // src/database/postgres-server-process.ts
 import { spawn as spawn3 } from "node:child_process";
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 import { createServer as createServer2 } from "node:net";
 var THROWAWAY_SETTINGS2 = [
   "fsync=off",
@@ -13940,14 +14517,14 @@ var SOCKET_PORT = 5432;
 var LOG_LINES_KEPT = 40;
 var MAX_SOCKET_DIR = 90;
 function freePort() {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     const server = createServer2();
     server.unref();
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve5(port));
+      server.close(() => resolve7(port));
     });
   });
 }
@@ -13969,10 +14546,10 @@ var PostgresServerProcess = class _PostgresServerProcess {
   constructor(child, port) {
     this.child = child;
     this.port = port;
-    this.exitPromise = new Promise((resolve5) => {
+    this.exitPromise = new Promise((resolve7) => {
       child.once("exit", () => {
         this.exited = true;
-        resolve5();
+        resolve7();
       });
     });
   }
@@ -14016,7 +14593,7 @@ var PostgresServerProcess = class _PostgresServerProcess {
   watchStartup(postgres, timeoutMs2) {
     const child = this.child;
     const stderr = child.stderr;
-    return new Promise((resolve5, reject) => {
+    return new Promise((resolve7, reject) => {
       let buffered = "";
       let ready = false;
       const timer = setTimeout(() => {
@@ -14035,7 +14612,7 @@ var PostgresServerProcess = class _PostgresServerProcess {
             clearTimeout(timer);
             child.unref();
             stderr.unref?.();
-            resolve5();
+            resolve7();
           }
         }
       });
@@ -14087,7 +14664,7 @@ function alive(pid) {
   if (process.platform === "linux") {
     let stat;
     try {
-      stat = readFileSync7(`/proc/${pid}/stat`, "utf8");
+      stat = readFileSync10(`/proc/${pid}/stat`, "utf8");
     } catch (error) {
       if (error.code === "ENOENT") return false;
       throw error;
@@ -14099,13 +14676,13 @@ function alive(pid) {
 }
 
 // src/database/run-as.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync11 } from "node:fs";
 import { chown } from "node:fs/promises";
 var UNPRIVILEGED = "nobody";
 function lookup(name) {
   let passwd;
   try {
-    passwd = readFileSync8("/etc/passwd", "utf8");
+    passwd = readFileSync11("/etc/passwd", "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return null;
     throw error;
@@ -14133,7 +14710,7 @@ async function handOver(path, account) {
 }
 
 // src/database/temp-dir.ts
-import { accessSync, constants, readdirSync as readdirSync2, readFileSync as readFileSync9, rmSync, statfsSync } from "node:fs";
+import { accessSync, constants, readdirSync as readdirSync2, readFileSync as readFileSync12, rmSync, statfsSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join7 } from "node:path";
@@ -14159,7 +14736,7 @@ var OWNER_FILE = ".alembic-preflight-owner";
 var PREFIX = "alembic-preflight-";
 function bootId() {
   try {
-    return readFileSync9("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    return readFileSync12("/proc/sys/kernel/random/boot_id", "utf8").trim();
   } catch {
     return null;
   }
@@ -14188,7 +14765,7 @@ async function ownedTempDir(base, kind) {
 function killStaleServer(dataDir) {
   let pidText;
   try {
-    pidText = readFileSync9(join7(dataDir, "postmaster.pid"), "utf8").split("\n")[0] ?? "";
+    pidText = readFileSync12(join7(dataDir, "postmaster.pid"), "utf8").split("\n")[0] ?? "";
   } catch {
     return;
   }
@@ -14196,7 +14773,7 @@ function killStaleServer(dataDir) {
   if (!Number.isInteger(pid) || pid <= 0) return;
   let cmdline = "";
   try {
-    cmdline = readFileSync9(`/proc/${pid}/cmdline`, "utf8");
+    cmdline = readFileSync12(`/proc/${pid}/cmdline`, "utf8");
   } catch {
     return;
   }
@@ -14210,17 +14787,17 @@ function killStaleServer(dataDir) {
 }
 function reapStaleTempDirs(base) {
   const reaped2 = [];
-  let entries;
+  let entries2;
   try {
-    entries = readdirSync2(base).filter((e) => e.startsWith(PREFIX));
+    entries2 = readdirSync2(base).filter((e) => e.startsWith(PREFIX));
   } catch {
     return reaped2;
   }
-  for (const entry of entries) {
+  for (const entry of entries2) {
     const dir = join7(base, entry);
     let owner;
     try {
-      owner = JSON.parse(readFileSync9(join7(dir, OWNER_FILE), "utf8"));
+      owner = JSON.parse(readFileSync12(join7(dir, OWNER_FILE), "utf8"));
     } catch {
       continue;
     }
@@ -14751,10 +15328,10 @@ function urlParts(url) {
     database: decode(m[6])
   };
 }
-function envValues(entries, url) {
+function envValues(entries2, url) {
   const parts = urlParts(url);
   const out = {};
-  for (const entry of entries) {
+  for (const entry of entries2) {
     const { name, template } = parseEnvEntry(entry);
     out[name] = template.replace(PLACEHOLDER3, (_, p) => parts[p]);
   }
@@ -14790,14 +15367,6 @@ async function contain(driver, db, log2 = () => {
   const result = plan ?? await driver.call("contain", { network: "none" });
   log2(result.network === "none" ? `containment: the Python driver has no network (${result.reason})` : `containment: the Python driver keeps the host's network: ${result.reason}`);
   return result;
-}
-
-// src/report/model.ts
-var REPORT_VERSION = 1;
-function countFindings(checks) {
-  const counts = { error: 0, warning: 0, notice: 0 };
-  for (const check of checks) for (const f of check.findings) counts[f.severity]++;
-  return counts;
 }
 
 // src/pipeline/step-watch.ts
@@ -14952,7 +15521,7 @@ function addFinding(report, id, finding, status) {
   }
   report.checks.push({ id, status, durationMs: 0, findings: [finding] });
 }
-function fileOf(graph, revision) {
+function fileOf2(graph, revision) {
   return revision ? graph?.byId.get(revision)?.file : void 0;
 }
 function recordStepTimeout(report, timeout, graph, wants) {
@@ -14963,7 +15532,7 @@ function recordStepTimeout(report, timeout, graph, wants) {
     severity: "error",
     message: `${describeStep(call, position)} ran for ${formatDuration2(timeout.elapsedMs)} without finishing (step timeout ${formatDuration2(timeout.timeoutMs)}); the driver and everything it started were stopped`,
     revision: position.revision,
-    file: fileOf(graph, position.revision),
+    file: fileOf2(graph, position.revision),
     sql: position.statement,
     hint: (position.phase === ENV_PHASE && !position.revision ? "env.py never got to the first revision: something it does on import or in run_migrations_online (a connection to a host that does not answer, a service or a lock it waits for, input()) never finished. " : "A migration waiting on a lock, on input or on the network never finishes. ") + "If this step really takes that long, raise --step-timeout (step-timeout in [tool.alembic-preflight], or the step-timeout input)."
   }, "error");
@@ -14977,7 +15546,7 @@ function diedAt(died, position, graph) {
   const where2 = died.call ? describeStep(died.call, position) : "the driver";
   return new UserError(
     `the Python driver ${died.how} at ${where2}: something in the project ended the interpreter (os._exit(), a crashing C extension, the out-of-memory killer)`,
-    { revision: position.revision, file: fileOf(graph, position.revision) },
+    { revision: position.revision, file: fileOf2(graph, position.revision) },
     died.stderrTail || void 0
   );
 }
@@ -15105,7 +15674,7 @@ async function runPipeline(config, hooks = {}) {
         driverReason: choice.reason
       };
       if (info.asyncEnv && ASYNC_DRIVERS.has(choice.name) && info.drivers && !info.drivers.installed.includes("greenlet")) {
-        throw new UserError(`env.py builds an async engine (${choice.name}), and SQLAlchemy's asyncio extension needs the greenlet package, which ${config.python} does not have (SQLAlchemy 2.1 no longer installs it): pip install greenlet (or "sqlalchemy[asyncio]")`, { file: relative3(config.projectDir, join10(info.scriptLocation, "env.py")) });
+        throw new UserError(`env.py builds an async engine (${choice.name}), and SQLAlchemy's asyncio extension needs the greenlet package, which ${config.python} does not have (SQLAlchemy 2.1 no longer installs it): pip install greenlet (or "sqlalchemy[asyncio]")`, { file: relative4(config.projectDir, join10(info.scriptLocation, "env.py")) });
       }
       const url = withDriver(db.url, choice.driver);
       report.environment.containment = await contain(driver, db, log2);
@@ -15175,7 +15744,7 @@ function reportStatus(report, config) {
   return report.error ? "error" : failsOn(report, config) ? "failed" : "passed";
 }
 function shownPath(cwd, dir) {
-  const rel = relative3(cwd, dir);
+  const rel = relative4(cwd, dir);
   return rel === "" ? "." : rel.startsWith("..") ? dir : rel;
 }
 function asUserError(error) {
@@ -15216,6 +15785,7 @@ function mergeChecks(reports) {
   const byId = /* @__PURE__ */ new Map();
   const seen = /* @__PURE__ */ new Map();
   const reasons = /* @__PURE__ */ new Map();
+  const summaries = /* @__PURE__ */ new Map();
   for (const report of reports) {
     const dialect = dialectOf(report);
     for (const check of report.checks) {
@@ -15227,6 +15797,7 @@ function mergeChecks(reports) {
       if (STATUS_RANK[check.status] > STATUS_RANK[merged.status]) merged.status = check.status;
       merged.durationMs += check.durationMs;
       if (check.reason) (reasons.get(check.id) ?? reasons.set(check.id, []).get(check.id)).push({ dialect, reason: check.reason });
+      if (check.summary) (summaries.get(check.id) ?? summaries.set(check.id, []).get(check.id)).push({ dialect, lines: check.summary });
       for (const f of check.findings) {
         const key = `${check.id}\0${findingKey(f)}`;
         const known = seen.get(key);
@@ -15243,6 +15814,17 @@ function mergeChecks(reports) {
   for (const [id, list3] of reasons) {
     const distinct = new Set(list3.map((r) => r.reason));
     byId.get(id).reason = distinct.size === 1 && list3.length === reports.length ? list3[0].reason : list3.map((r) => r.dialect ? `${DIALECT_NAME[r.dialect]}: ${r.reason}` : r.reason).join("; ");
+  }
+  for (const [id, list3] of summaries) {
+    const lines = [];
+    for (const { dialect, lines: own } of list3) {
+      for (const line of own) {
+        const everywhere = list3.length === reports.length && list3.every((l) => l.lines.includes(line));
+        const shown = everywhere || !dialect ? line : `${DIALECT_NAME[dialect]}: ${line}`;
+        if (!lines.includes(shown)) lines.push(shown);
+      }
+    }
+    byId.get(id).summary = lines;
   }
   const all = reports.map(dialectOf).filter((d) => d !== void 0);
   for (const f of seen.values()) if (f.dialects && all.every((d) => f.dialects.includes(d))) delete f.dialects;
@@ -15270,8 +15852,8 @@ function mergeReports(reports, status) {
 }
 
 // src/pipeline/targets-postgres.ts
-import { existsSync as existsSync7, readdirSync as readdirSync3, readFileSync as readFileSync10, statSync as statSync2 } from "node:fs";
-import { basename, join as join11, relative as relative4 } from "node:path";
+import { existsSync as existsSync9, readdirSync as readdirSync3, readFileSync as readFileSync13, statSync as statSync3 } from "node:fs";
+import { basename, join as join11, relative as relative5 } from "node:path";
 var DEPENDENCY_FILES = /^(requirements[\w.-]*\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile|environment\.ya?ml)$/;
 var SETTINGS_FILES = /^(settings|config|conf|database|db)\.py$|^\.env(\.(?!example|sample|template|dist)[\w-]+)?$/;
 var SKIP_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git", ".venv", "venv", ".tox", "__pycache__", "site-packages", ".mypy_cache"]);
@@ -15288,7 +15870,7 @@ function* candidates(dir, depth) {
     const path = join11(dir, name);
     let st;
     try {
-      st = statSync2(path);
+      st = statSync3(path);
     } catch {
       continue;
     }
@@ -15300,18 +15882,18 @@ function* candidates(dir, depth) {
   }
 }
 function postgresEvidence(projectDir, envPy, iniFile) {
-  const files = [envPy, iniFile, ...candidates(projectDir, 3)].filter((f) => !!f && existsSync7(f));
+  const files = [envPy, iniFile, ...candidates(projectDir, 3)].filter((f) => !!f && existsSync9(f));
   for (const file of files) {
     let text;
     try {
-      text = readFileSync10(file, "utf8");
+      text = readFileSync13(file, "utf8");
     } catch {
       continue;
     }
     const comment = basename(file) === "alembic.ini" ? /^\s*[#;]/ : /^\s*#/;
     text = text.split("\n").filter((l) => !comment.test(l)).join("\n");
     const m = POSTGRES.exec(text);
-    if (m) return `${relative4(projectDir, file) || file} names ${m[0].replace(/:\/\/$/, "")}`;
+    if (m) return `${relative5(projectDir, file) || file} names ${m[0].replace(/:\/\/$/, "")}`;
   }
   return null;
 }
@@ -15326,8 +15908,8 @@ async function runChecks(config, hooks = {}) {
   const more = config.moreDatabases.map((database) => ({ database, asked: true }));
   let why = null;
   if (config.database === "auto" && config.mode !== "drift" && !first.error && info && first.environment.database?.dialect === "sqlite") {
-    const envPy = join12(resolve4(config.projectDir, info.scriptLocation), "env.py");
-    why = postgresEvidence(config.projectDir, envPy, info.configFile ? resolve4(config.projectDir, info.configFile) : null);
+    const envPy = join12(resolve6(config.projectDir, info.scriptLocation), "env.py");
+    why = postgresEvidence(config.projectDir, envPy, info.configFile ? resolve6(config.projectDir, info.configFile) : null);
     if (why) {
       hooks.log?.(`database: the project develops on SQLite and ${why}: checking on PostgreSQL too (--database sqlite for SQLite only)`);
       more.push({ database: "postgres", asked: false });
@@ -15498,66 +16080,6 @@ async function resolveCommit(cwd, ref) {
   return await gitOk(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]) ?? void 0;
 }
 
-// src/report/json.ts
-import { readFileSync as readFileSync11, writeFileSync } from "node:fs";
-function renderJson(report) {
-  return `${JSON.stringify(report, null, 2)}
-`;
-}
-function isObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-var SEVERITIES2 = /* @__PURE__ */ new Set(["error", "warning", "notice"]);
-var CHECK_STATUSES = /* @__PURE__ */ new Set(["passed", "failed", "skipped", "error"]);
-var REPORT_STATUSES = /* @__PURE__ */ new Set(["passed", "failed", "error"]);
-var MODES = /* @__PURE__ */ new Set(["full", "pr", "drift"]);
-function reportProblem(data) {
-  if (!isObject(data)) return "it is not a JSON object";
-  if (data.version !== REPORT_VERSION) {
-    return typeof data.version === "number" ? `it is report version ${data.version}; this alembic-preflight reads version ${REPORT_VERSION}` : "it has no report version (is it an alembic-preflight JSON report?)";
-  }
-  if (!isObject(data.tool) || data.tool.name !== "alembic-preflight") return 'tool.name is not "alembic-preflight"';
-  if (!MODES.has(data.mode)) return `mode ${JSON.stringify(data.mode)} is not full, pr or drift`;
-  if (!REPORT_STATUSES.has(data.status)) return `status ${JSON.stringify(data.status)} is not passed, failed or error`;
-  if (typeof data.projectDir !== "string") return "projectDir is missing";
-  for (const key of ["checks", "revisions", "newRevisions", "migrations", "schemaDiff"]) {
-    if (!Array.isArray(data[key])) return `${key} is not a list`;
-  }
-  if (!isObject(data.counts)) return "counts is missing";
-  if (!isObject(data.environment)) return "environment is missing";
-  for (const [i, check] of data.checks.entries()) {
-    if (!isObject(check) || typeof check.id !== "string") return `checks[${i}] has no id`;
-    if (!CHECK_STATUSES.has(check.status)) return `checks[${i}] (${check.id}) has status ${JSON.stringify(check.status)}`;
-    if (!Array.isArray(check.findings)) return `checks[${i}] (${check.id}) has no findings list`;
-    for (const [j, f] of check.findings.entries()) {
-      if (!isObject(f) || typeof f.code !== "string" || typeof f.message !== "string" || !SEVERITIES2.has(f.severity)) {
-        return `checks[${i}].findings[${j}] needs code, message and severity (error, warning or notice)`;
-      }
-    }
-  }
-  return null;
-}
-function parseReport(text, source = "report") {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${source} is not valid JSON: ${error.message}`, { file: source });
-  }
-  const problem = reportProblem(data);
-  if (problem) throw new UserError(`${source} is not a report this version can read: ${problem}`, { file: source });
-  return data;
-}
-function readReport(path) {
-  let text;
-  try {
-    text = readFileSync11(path, "utf8");
-  } catch (error) {
-    throw new UserError(`cannot read the report ${path}: ${error.code ?? error.message}`, { file: path });
-  }
-  return parseReport(text, path);
-}
-
 // src/report/sarif.ts
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
@@ -15660,6 +16182,11 @@ var RULE_DOCS = {
     "summary": "json stores the raw text: every access reparses it, it has no equality operator (so SELECT DISTINCT, GROUP BY and UNION on the table fail), and it cannot use GIN indexes. jsonb has none of these problems. SQLAlchemy's sa.JSON maps to json on PostgreSQL.",
     "markdown": 'json instead of jsonb. Default severity: **notice**. Dialects: PostgreSQL. Squawk: no equivalent.\n\n## Problem\n\n`json` stores the raw text: every access reparses it, it has no equality operator (so SELECT DISTINCT, GROUP BY and UNION on the table fail), and it cannot use GIN indexes. `jsonb` has none of these problems. SQLAlchemy\'s `sa.JSON` maps to `json` on PostgreSQL.\n\n## Safe alternative\n\nUse jsonb (sa.JSON maps to json on PostgreSQL):\n\n```python\nfrom sqlalchemy.dialects.postgresql import JSONB\nsa.Column("payload", JSONB(), nullable=False, server_default=sa.text("\'{}\'::jsonb"))\n```\n\n## What evidence we show\n\nNone needed: the SQL says it.\n\n## Silencing it\n\n`# preflight: ignore[json-column] <reason>` on the `op.*` line or just above it, `# preflight: ignore-file[json-column] <reason>` for the whole file, or `-- preflight: ignore json-column <reason>` inside the SQL given to `op.execute`. Turn it off or change its severity in `[tool.alembic-preflight.lint.rules]`. See [the rule list](README.md).'
   },
+  "lock-time-exceeds": {
+    "title": "Lock held longer than max-lock-seconds at production size.",
+    "summary": "A statement that rewrites or scans a table under a strong lock (the findings of column-type-change, add-column-rewrite, table-rewrite, set-not-null, constraint-without-not-valid, create-index-not-concurrently, unique-without-using-index, add-required-column, validate-in-same-transaction and the work access-exclusive-held points at) takes time in proportion to the table's rows. On the throwaway database the table is empty and the statement is instant; in production, at the size given in [tool.alembic-preflight.table-sizes] (or read by the nightly drift job from the live database's statistics, --table-sizes-from), it holds the lock for longer than max-lock-seconds allows, and every query that needs the table waits that long.",
+    "markdown": 'Lock held longer than max-lock-seconds at production size. Default severity: **error**. Dialects: PostgreSQL. Squawk: no equivalent (squawk reads SQL text; this is measured). Reported after the lint rules, by the lock-time estimate (`src/checks/lock-time.ts`).\n\n## Problem\n\nA statement that rewrites or scans a table under a strong lock (the findings of `column-type-change`, `add-column-rewrite`, `table-rewrite`, `set-not-null`, `constraint-without-not-valid`, `create-index-not-concurrently`, `unique-without-using-index`, `add-required-column`, `validate-in-same-transaction` and the work `access-exclusive-held` points at) takes time in proportion to the table\'s rows. On the throwaway database the table is empty and the statement is instant; in production, at the size given in `[tool.alembic-preflight.table-sizes]` (or read by the nightly drift job from the live database\'s statistics, `--table-sizes-from`), it holds the lock for longer than `max-lock-seconds` allows, and every query that needs the table waits that long.\n\nHow the time is estimated: on the throwaway database (never any other), at the revision before the migration, the table is filled with generated rows (10,000, more while the difference is too small to measure; the `data` check\'s generator), the revision\'s statements before this one run, and the statement is timed; then everything is rolled back. The same without the rows gives the fixed cost; the difference divided by the rows is the per-row cost, and the estimate is that cost times the production rows. It is an estimate: production has wider rows, more indexes, other hardware and concurrent load.\n\n## Safe alternative\n\nAt this table size the statement blocks the table for longer than max-lock-seconds allows. Do the change without the long lock: build indexes CONCURRENTLY, add constraints NOT VALID and VALIDATE them later, add a CHECK (col IS NOT NULL) NOT VALID before SET NOT NULL, or expand and contract (a new column, a batched backfill, then switch) instead of a rewriting type change.\n\n```python\n# instead of op.alter_column("users", "age", type_=sa.BigInteger()) on a large table:\nop.add_column("users", sa.Column("age_new", sa.BigInteger(), nullable=True))\n# backfill in batches (a later migration or a job), switch reads and writes, then drop the old column\n```\n\n## What evidence we show\n\n`evidence.lockTime`: the table, the lock mode, `usPerRow` and `measuredRows` (the measurement), `productionRows` and where that number comes from (`sizeSource`), `estimatedSeconds` and `maxLockSeconds`. The finding the estimate belongs to (for example `column-type-change`) carries the same estimate in its details: "measured 1 \xB5s/row on 40,000 rows; users at 50M rows \u2248 60 s under ACCESS EXCLUSIVE".\n\n## Silencing it\n\n`# preflight: ignore[lock-time-exceeds] <reason>` on the `op.*` line or just above it, or `# preflight: ignore-file[lock-time-exceeds] <reason>` for the whole file. Raise `max-lock-seconds`, or turn it off or change its severity in `[tool.alembic-preflight.lint.rules]`. See [the rule list](README.md).'
+  },
   "missing-lock-timeout": {
     "title": "Blocking lock taken with no lock_timeout.",
     "summary": "A statement waiting for a lock is itself in the lock queue: every query that needs a conflicting lock on the table queues behind it. One long-running transaction (a report, a stuck worker) holding any lock on the table then turns a millisecond ALTER into an outage. lock_timeout makes the migration give up instead; retry it later. The rule reports statements taking SHARE or stronger (anything that blocks writes) on a table that existed before the migration, once per migration, listing the others.",
@@ -15759,6 +16286,8 @@ var CHECK_CODES = {
   "data/upgrade-fails-on-rows": ["A migration fails on rows the schema allowed, and passes on empty tables.", "The seeded stairway put a few valid rows in every table before the upgrade (or the upgrade after the downgrade), and it failed on them: a NOT NULL column without default or backfill, SET NOT NULL before the backfill, a cast that fails on existing values, a unique index over duplicates. Production tables have rows."],
   "data/downgrade-fails-on-rows": ["A downgrade fails on rows the upgraded schema allowed, and passes on empty tables.", "The rollback would stop at this revision once the table holds data."],
   "data/lost-on-rollback": ["Upgrade + downgrade do not give back the rows or values that were there before.", "Rows or values present before the upgrade differ after the downgrade, or values the upgrade moved elsewhere are not moved back: a rollback loses data. (A column the upgrade drops is expected to lose its values.)"],
+  "data/seed-fails": ["A hand-written seed ([tool.alembic-preflight.data]) fails before its revision is upgraded.", "The seed file or seed(connection) function named for this revision raised on the schema as it stands before the upgrade; its rows are not in the tables, and the revision's assertions were not run."],
+  "data/assertion-fails": ["A hand-written assertion ([tool.alembic-preflight.data]) fails after its revision is upgraded.", "An SQL assertion returned rows (each one an offending row), or a check(connection) function raised AssertionError, on the data as the upgrade left it: the migration mangles or loses data the assertion expects."],
   "data/not-checked": ["A revision could not be checked on rows.", "Seeding rows or reading them back failed; the walk went on without the data check from there."],
   "stairway/irreversible": ["A migration cannot be downgraded.", "downgrade() is missing or only raises (NotImplementedError): a rollback stops here. (A `pass` downgrade is run like any other.)"],
   "stairway/step-timeout": ["A step of the stairway ran longer than the step timeout.", "The downgrade or re-upgrade of this revision did not finish within --step-timeout; it was stopped and the statement it was running is shown."],
@@ -16187,6 +16716,7 @@ function renderText(report, options = {}) {
     const status = c.reason && c.status !== "passed" ? `${c.status}: ${visible(c.reason)}` : c.status;
     const tail = [c.status === "skipped" ? "" : formatDuration(c.durationMs), countsPhrase(counts, "")].filter(Boolean).join("  ");
     out.push(`  ${paint(STATUS_COLOR[c.status], STATUS_MARK[c.status])} ${title}  ${paint(STATUS_COLOR[c.status], status)}${tail ? `  ${paint("90", tail)}` : ""}`);
+    for (const line of c.summary ?? []) out.push(paint("90", `      ${visible(line)}`));
   }
   const ranked = rankedFindings(report);
   if (ranked.length) {
@@ -16459,6 +16989,16 @@ function statusTable(report) {
   });
   return ["| Check | Result | Errors | Warnings | Notices |", "| --- | --- | ---: | ---: | ---: |", ...rows].join("\n");
 }
+var SUMMARY_LINES = 40;
+function checkSummaries(report) {
+  return report.checks.filter((c) => c.summary?.length).map((c) => {
+    const lines = c.summary.slice(0, SUMMARY_LINES).map((line) => `- ${escapeInline(clip(line, 300))}`);
+    if (c.summary.length > SUMMARY_LINES) lines.push(`- and ${c.summary.length - SUMMARY_LINES} more (see the JSON report)`);
+    return `#### ${CHECK_TITLE[c.id] ?? escapeCell(c.id)}
+
+${lines.join("\n")}`;
+  });
+}
 function footer(report, links) {
   const env = report.environment;
   const parts = [];
@@ -16518,6 +17058,7 @@ function compose(report, level, opts, key, marker, withSql = () => level === "fu
   parts.push(statusTable(report));
   const end = footer(report, opts.links);
   if (level === "minimal") return [...parts, end].join("\n\n") + "\n";
+  parts.push(...checkSummaries(report));
   if (level === "compact") {
     const schema2 = schemaSection(report, false);
     if (schema2) parts.push(schema2);
@@ -16628,6 +17169,8 @@ export {
   addSecret,
   urlPasswords,
   redact,
+  renderJson,
+  readReport,
   resolveConfig,
   codeDocUrl,
   codeBlock,
@@ -16642,10 +17185,8 @@ export {
   changedMigrations,
   pullRequestScope,
   resolveCommit,
-  renderJson,
-  readReport,
   renderSarif,
   resolveColor,
   renderText
 };
-/*! For license information please see chunk-VS4J2Q3H.js.LEGAL.txt */
+/*! For license information please see chunk-FMLOZFTP.js.LEGAL.txt */
