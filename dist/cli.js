@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-FMLOZFTP.js";
+} from "./chunk-FVMGJ6ZA.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts

@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-FMLOZFTP.js";
+} from "./chunk-FVMGJ6ZA.js";
 import {
   __commonJS,
   __require,

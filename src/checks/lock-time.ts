@@ -68,7 +68,6 @@ export function showRows(n: number): string {
 /** `0.04 s`, `40 s`, `12 min`, `3.2 h`: one significant digit under two minutes, two above. The run's own
  * measurement varies between runs: coarse figures keep the PR comment unchanged when nothing else is. */
 export function showSeconds(s: number): string {
-  if (s < 1) return `${Number(s.toPrecision(1))} s`;
   if (s < 120) return `${Number(s.toPrecision(1))} s`;
   if (s < 7200) return `${Number((s / 60).toPrecision(2))} min`;
   return `${Number((s / 3600).toPrecision(2))} h`;
@@ -193,23 +192,23 @@ export async function estimateLockTimes(input: {
   const added: { after: Finding; finding: Finding }[] = [];
   for (const t of targets.values()) {
     const m = measured.get(t.id);
+    const estimate: LockEstimate | undefined = m?.usPerRow === undefined ? undefined : {
+      method: 'measured', table: t.table, lockMode: t.mode, usPerRow: m.usPerRow, measuredRows: m.rows!,
+      productionRows: t.rows, sizeSource: t.sizeSource, estimatedSeconds: (m.usPerRow * t.rows) / 1e6,
+    };
     for (const f of t.findings) {
       f.details ??= [];
-      if (!m || m.usPerRow === undefined) {
+      if (!estimate) {
         f.details.push(`Lock time at ${showRows(t.rows)} rows of ${shownTable(t.table)}: not estimated (${m?.error ?? 'not measured'}).`);
         f.evidence = { ...f.evidence, lockTime: { table: t.table, productionRows: t.rows, error: m?.error ?? 'not measured' } };
         continue;
       }
-      const estimate: LockEstimate = {
-        method: 'measured', table: t.table, lockMode: t.mode, usPerRow: m.usPerRow, measuredRows: m.rows!,
-        productionRows: t.rows, sizeSource: t.sizeSource, estimatedSeconds: (m.usPerRow * t.rows) / 1e6,
-      };
       f.details.push(`Lock time: ${describeEstimate(estimate)}.`);
       f.evidence = { ...f.evidence, lockTime: estimate };
     }
     const max = lockTime.maxLockSeconds;
-    if (!m || m.usPerRow === undefined || max === undefined || severity === 'off') continue;
-    const seconds = (m.usPerRow * t.rows) / 1e6;
+    if (!estimate || max === undefined || severity === 'off') continue;
+    const seconds = estimate.estimatedSeconds;
     if (seconds <= max) continue;
     const f = t.findings[0]!;
     const covered = f.file && directives.of(f.file).some((d) => d.reason && directiveCovers(d, rule.id, f.file!, f.line));
@@ -225,8 +224,8 @@ export async function estimateLockTimes(input: {
         ...(f.line !== undefined ? { line: f.line } : {}),
         sql: f.sql,
         hint: rule.hint,
-        details: [`Estimate: ${describeEstimate({ method: 'measured', table: t.table, lockMode: t.mode, usPerRow: m.usPerRow, measuredRows: m.rows!, productionRows: t.rows, sizeSource: t.sizeSource, estimatedSeconds: seconds })}.`],
-        evidence: { lockTime: { table: t.table, usPerRow: m.usPerRow, measuredRows: m.rows, productionRows: t.rows, estimatedSeconds: seconds, maxLockSeconds: max, lockMode: t.mode, sizeSource: t.sizeSource, method: 'measured' } },
+        details: [`Estimate: ${describeEstimate(estimate)}.`],
+        evidence: { lockTime: { ...estimate, maxLockSeconds: max } },
       },
     });
   }

@@ -11798,7 +11798,6 @@ function showRows(n) {
   return n.toLocaleString("en-US");
 }
 function showSeconds(s) {
-  if (s < 1) return `${Number(s.toPrecision(1))} s`;
   if (s < 120) return `${Number(s.toPrecision(1))} s`;
   if (s < 7200) return `${Number((s / 60).toPrecision(2))} min`;
   return `${Number((s / 3600).toPrecision(2))} h`;
@@ -11910,29 +11909,29 @@ async function estimateLockTimes(input) {
   const added = [];
   for (const t of targets.values()) {
     const m = measured.get(t.id);
+    const estimate = m?.usPerRow === void 0 ? void 0 : {
+      method: "measured",
+      table: t.table,
+      lockMode: t.mode,
+      usPerRow: m.usPerRow,
+      measuredRows: m.rows,
+      productionRows: t.rows,
+      sizeSource: t.sizeSource,
+      estimatedSeconds: m.usPerRow * t.rows / 1e6
+    };
     for (const f2 of t.findings) {
       f2.details ??= [];
-      if (!m || m.usPerRow === void 0) {
+      if (!estimate) {
         f2.details.push(`Lock time at ${showRows(t.rows)} rows of ${shownTable(t.table)}: not estimated (${m?.error ?? "not measured"}).`);
         f2.evidence = { ...f2.evidence, lockTime: { table: t.table, productionRows: t.rows, error: m?.error ?? "not measured" } };
         continue;
       }
-      const estimate = {
-        method: "measured",
-        table: t.table,
-        lockMode: t.mode,
-        usPerRow: m.usPerRow,
-        measuredRows: m.rows,
-        productionRows: t.rows,
-        sizeSource: t.sizeSource,
-        estimatedSeconds: m.usPerRow * t.rows / 1e6
-      };
       f2.details.push(`Lock time: ${describeEstimate(estimate)}.`);
       f2.evidence = { ...f2.evidence, lockTime: estimate };
     }
     const max = lockTime.maxLockSeconds;
-    if (!m || m.usPerRow === void 0 || max === void 0 || severity === "off") continue;
-    const seconds = m.usPerRow * t.rows / 1e6;
+    if (!estimate || max === void 0 || severity === "off") continue;
+    const seconds = estimate.estimatedSeconds;
     if (seconds <= max) continue;
     const f = t.findings[0];
     const covered = f.file && directives.of(f.file).some((d) => d.reason && directiveCovers(d, rule.id, f.file, f.line));
@@ -11948,8 +11947,8 @@ async function estimateLockTimes(input) {
         ...f.line !== void 0 ? { line: f.line } : {},
         sql: f.sql,
         hint: rule.hint,
-        details: [`Estimate: ${describeEstimate({ method: "measured", table: t.table, lockMode: t.mode, usPerRow: m.usPerRow, measuredRows: m.rows, productionRows: t.rows, sizeSource: t.sizeSource, estimatedSeconds: seconds })}.`],
-        evidence: { lockTime: { table: t.table, usPerRow: m.usPerRow, measuredRows: m.rows, productionRows: t.rows, estimatedSeconds: seconds, maxLockSeconds: max, lockMode: t.mode, sizeSource: t.sizeSource, method: "measured" } }
+        details: [`Estimate: ${describeEstimate(estimate)}.`],
+        evidence: { lockTime: { ...estimate, maxLockSeconds: max } }
       }
     });
   }
@@ -17189,4 +17188,4 @@ export {
   resolveColor,
   renderText
 };
-/*! For license information please see chunk-FMLOZFTP.js.LEGAL.txt */
+/*! For license information please see chunk-FVMGJ6ZA.js.LEGAL.txt */
