@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-FVMGJ6ZA.js";
+} from "./chunk-GXBZTKPP.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts

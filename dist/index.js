@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-FVMGJ6ZA.js";
+} from "./chunk-GXBZTKPP.js";
 import {
   __commonJS,
   __require,

@@ -19,6 +19,30 @@ export function showRow(row: Record<string, unknown>): string {
   return `{${Object.entries(row).map(([k, v]) => `${JSON.stringify(k)}: ${cut(v)}`).join(', ')}}`;
 }
 
+/** A failure raised by the migration's own Python code (no database error): on generated rows it says what the
+ * migration assumes of the values the application writes (an Enum's labels, JSON text, its own validation), which
+ * generated rows cannot know. Not a verdict: the revision is reported as not checked on rows. Rows the user wrote
+ * (hand-written data without generated rows) keep it an error. */
+function pythonSide(failure: DataFailure, hand?: DataConfig): boolean {
+  return !failure.error.db && failure.error.kind === 'migration' && !(hand && !hand.generate);
+}
+
+function notCheckedFinding(revision: string, record: RevisionRecord | undefined, failure: DataFailure): Finding {
+  const what = failure.phase === 'down' ? 'downgrade' : failure.phase === 'reup' ? 'upgrade after downgrade' : 'upgrade';
+  return {
+    code: 'data/not-checked',
+    severity: 'notice',
+    message: `revision ${revision} was not checked on rows: its ${what} raised ${failure.error.message.split('\n')[0]!.slice(0, 300)} ` +
+      'in its own Python code on the generated rows (it passes on empty tables)',
+    revision,
+    file: record?.file,
+    line: (failure.phase === 'down' ? record?.downgradeLine : record?.line) ?? undefined,
+    details: [...(failure.row ? [`row of ${failure.row.table}: ${showRow(failure.row.row)}`] : []),
+      'Generated rows cannot know what the migration assumes of the values your application writes (an Enum\'s labels, JSON text, its own checks).'],
+    hint: 'Write rows as your application does for this revision in [tool.alembic-preflight.data] (seed or rows) to check it on data.',
+  };
+}
+
 function failureFinding(revision: string, record: RevisionRecord | undefined, failure: DataFailure): Finding {
   const down = failure.phase === 'down';
   const what = down ? 'downgrade' : failure.phase === 'reup' ? 'upgrade after downgrade' : 'upgrade';
@@ -28,18 +52,21 @@ function failureFinding(revision: string, record: RevisionRecord | undefined, fa
   const rowLine = failure.row ? `row of ${failure.row.table}: ${showRow(failure.row.row)}` : undefined;
   f.details = [...(rowLine ? [rowLine] : []), ...(f.details ?? [])];
   f.evidence = { phase: failure.phase, ...(failure.row ? { table: failure.row.table, row: failure.row.row } : {}) };
-  f.hint = `${down ? 'The downgrade cannot run on rows the upgraded schema accepts' : 'Existing rows break this migration in production'}: ${remedy(failure.error.message)}`;
+  f.hint = `${down ? 'The downgrade cannot run on rows the upgraded schema accepts' : 'Existing rows break this migration in production'}: ${remedy(failure.error.message, failure.error.db?.statement)}`;
   return f;
 }
 
 /** What to write instead, from what the database refused. */
-function remedy(message: string): string {
+function remedy(message: string, statement?: string): string {
   if (/null value|contains null|NOT NULL/i.test(message)) {
     return 'add the column as nullable (or with a server_default), backfill it, then set NOT NULL in a later step.';
   }
   if (/unique|duplicate/i.test(message)) return 'remove or merge the duplicates in the migration before creating the unique index or constraint.';
   if (/invalid input syntax|cannot be cast|out of range|too long/i.test(message)) {
     return 'convert the values explicitly (postgresql_using with a CASE, or a new column filled by an UPDATE), and handle the ones that do not convert.';
+  }
+  if (/FOREIGN KEY constraint failed/.test(message) && /^\s*DROP TABLE/i.test(statement ?? '')) {
+    return 'SQLite batch mode copies the table and drops the old one; with PRAGMA foreign_keys=ON, rows of other tables that reference it make the DROP fail (or, with ON DELETE CASCADE, delete them). Turn foreign keys off around the batch operation (PRAGMA foreign_keys=OFF before the migration\'s transaction), as Alembic\'s batch documentation says.';
   }
   if (/foreign key/i.test(message)) return 'fix or remove the rows that point nowhere before adding the foreign key (or add it NOT VALID, then VALIDATE).';
   return 'make the migration handle the rows tables already hold (convert, backfill or remove them first).';
@@ -77,13 +104,17 @@ export function dataResult(walk: WalkResult, byId: Map<string, RevisionRecord>, 
   const findings: Finding[] = [];
   let walked = 0;
   let compared = 0;
+  let seedErrorSaid = false; // our own seeding or reading failed: the walk went on without rows, said once
   for (const r of walk.revisions) {
     const record = byId.get(r.revision);
-    if (r.dataFailure) findings.push(failureFinding(r.revision, record, r.dataFailure));
+    if (r.dataFailure) {
+      findings.push(pythonSide(r.dataFailure, hand) ? notCheckedFinding(r.revision, record, r.dataFailure) : failureFinding(r.revision, record, r.dataFailure));
+    }
     if (r.data && !r.data.error) walked++;
     if (r.downgrade && r.data && !r.data.error) compared++;
     for (const loss of r.data?.lost ?? []) findings.push(lossFinding(r.revision, record, loss));
-    if (r.data?.error && !findings.some((f) => f.code === 'data/not-checked')) {
+    if (r.data?.error && !seedErrorSaid) {
+      seedErrorSaid = true;
       findings.push({
         code: 'data/not-checked',
         severity: 'notice',

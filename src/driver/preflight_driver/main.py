@@ -71,6 +71,7 @@ def handle(request):
 def main():
     install_guard()
     install_hooks()
+    pools.install()
     send({"id": 0, "result": {
         "python": platform.python_version(),
         "executable": sys.executable,

@@ -9408,6 +9408,25 @@ function showRow(row2) {
   };
   return `{${Object.entries(row2).map(([k, v]) => `${JSON.stringify(k)}: ${cut(v)}`).join(", ")}}`;
 }
+function pythonSide(failure, hand) {
+  return !failure.error.db && failure.error.kind === "migration" && !(hand && !hand.generate);
+}
+function notCheckedFinding(revision, record, failure) {
+  const what = failure.phase === "down" ? "downgrade" : failure.phase === "reup" ? "upgrade after downgrade" : "upgrade";
+  return {
+    code: "data/not-checked",
+    severity: "notice",
+    message: `revision ${revision} was not checked on rows: its ${what} raised ${failure.error.message.split("\n")[0].slice(0, 300)} in its own Python code on the generated rows (it passes on empty tables)`,
+    revision,
+    file: record?.file,
+    line: (failure.phase === "down" ? record?.downgradeLine : record?.line) ?? void 0,
+    details: [
+      ...failure.row ? [`row of ${failure.row.table}: ${showRow(failure.row.row)}`] : [],
+      "Generated rows cannot know what the migration assumes of the values your application writes (an Enum's labels, JSON text, its own checks)."
+    ],
+    hint: "Write rows as your application does for this revision in [tool.alembic-preflight.data] (seed or rows) to check it on data."
+  };
+}
 function failureFinding(revision, record, failure) {
   const down = failure.phase === "down";
   const what = down ? "downgrade" : failure.phase === "reup" ? "upgrade after downgrade" : "upgrade";
@@ -9422,16 +9441,19 @@ function failureFinding(revision, record, failure) {
   const rowLine = failure.row ? `row of ${failure.row.table}: ${showRow(failure.row.row)}` : void 0;
   f.details = [...rowLine ? [rowLine] : [], ...f.details ?? []];
   f.evidence = { phase: failure.phase, ...failure.row ? { table: failure.row.table, row: failure.row.row } : {} };
-  f.hint = `${down ? "The downgrade cannot run on rows the upgraded schema accepts" : "Existing rows break this migration in production"}: ${remedy(failure.error.message)}`;
+  f.hint = `${down ? "The downgrade cannot run on rows the upgraded schema accepts" : "Existing rows break this migration in production"}: ${remedy(failure.error.message, failure.error.db?.statement)}`;
   return f;
 }
-function remedy(message) {
+function remedy(message, statement) {
   if (/null value|contains null|NOT NULL/i.test(message)) {
     return "add the column as nullable (or with a server_default), backfill it, then set NOT NULL in a later step.";
   }
   if (/unique|duplicate/i.test(message)) return "remove or merge the duplicates in the migration before creating the unique index or constraint.";
   if (/invalid input syntax|cannot be cast|out of range|too long/i.test(message)) {
     return "convert the values explicitly (postgresql_using with a CASE, or a new column filled by an UPDATE), and handle the ones that do not convert.";
+  }
+  if (/FOREIGN KEY constraint failed/.test(message) && /^\s*DROP TABLE/i.test(statement ?? "")) {
+    return "SQLite batch mode copies the table and drops the old one; with PRAGMA foreign_keys=ON, rows of other tables that reference it make the DROP fail (or, with ON DELETE CASCADE, delete them). Turn foreign keys off around the batch operation (PRAGMA foreign_keys=OFF before the migration's transaction), as Alembic's batch documentation says.";
   }
   if (/foreign key/i.test(message)) return "fix or remove the rows that point nowhere before adding the foreign key (or add it NOT VALID, then VALIDATE).";
   return "make the migration handle the rows tables already hold (convert, backfill or remove them first).";
@@ -9472,13 +9494,17 @@ function dataResult(walk, byId, durationMs, hand) {
   const findings = [];
   let walked = 0;
   let compared = 0;
+  let seedErrorSaid = false;
   for (const r of walk.revisions) {
     const record = byId.get(r.revision);
-    if (r.dataFailure) findings.push(failureFinding(r.revision, record, r.dataFailure));
+    if (r.dataFailure) {
+      findings.push(pythonSide(r.dataFailure, hand) ? notCheckedFinding(r.revision, record, r.dataFailure) : failureFinding(r.revision, record, r.dataFailure));
+    }
     if (r.data && !r.data.error) walked++;
     if (r.downgrade && r.data && !r.data.error) compared++;
     for (const loss of r.data?.lost ?? []) findings.push(lossFinding(r.revision, record, loss));
-    if (r.data?.error && !findings.some((f) => f.code === "data/not-checked")) {
+    if (r.data?.error && !seedErrorSaid) {
+      seedErrorSaid = true;
       findings.push({
         code: "data/not-checked",
         severity: "notice",
@@ -17188,4 +17214,4 @@ export {
   resolveColor,
   renderText
 };
-/*! For license information please see chunk-FVMGJ6ZA.js.LEGAL.txt */
+/*! For license information please see chunk-GXBZTKPP.js.LEGAL.txt */
