@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-GXBZTKPP.js";
+} from "./chunk-F42PDHJJ.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts

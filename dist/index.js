@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-GXBZTKPP.js";
+} from "./chunk-F42PDHJJ.js";
 import {
   __commonJS,
   __require,

@@ -58,12 +58,12 @@ rows = { users = [{ id = 1, joined = 2024-05-01T10:00:00Z, prefs = { dark = true
   ]);
 });
 
-test('--checks without data leaves it off; drift mode is not changed; no section, no data check', async () => {
+test('--checks without data leaves it off; drift mode is not changed; on by default, with or without a section', async () => {
   const dir = project('[tool.alembic-preflight.data.revisions."ab12"]\nassert = ["tests/check.sql"]\n');
   assert.ok(!(await resolveConfig({ dir, checks: 'upgrade,stairway' })).checks.includes('data'));
   assert.ok((await resolveConfig({ dir, checks: 'upgrade,data' })).checks.includes('data'));
   assert.ok(!(await resolveConfig({ dir, command: 'drift', databaseUrl: 'postgresql://u@h/db' })).checks.includes('data'));
-  assert.ok(!(await resolveConfig({ dir: project('[tool.alembic-preflight]\nname = "alembic"\n') })).checks.includes('data'));
+  assert.ok((await resolveConfig({ dir: project('[tool.alembic-preflight]\nname = "alembic"\n') })).checks.includes('data'));
   assert.ok((await resolveConfig({ dir: project('[tool.alembic-preflight.data]\ngenerate = true\n') })).checks.includes('data'));
 });
 

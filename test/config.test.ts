@@ -20,7 +20,7 @@ after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 test('defaults: every check, auto database, DATABASE_URL, fail on errors', async () => {
   const c = await resolveConfig({ dir: project() });
-  assert.deepEqual(c.checks, ['graph', 'upgrade', 'roundtrip', 'stairway', 'drift', 'models-registered', 'lint']);
+  assert.deepEqual(c.checks, ['graph', 'upgrade', 'roundtrip', 'stairway', 'data', 'drift', 'models-registered', 'lint']);
   assert.equal(c.database, 'auto');
   assert.deepEqual(c.envVars, ['DATABASE_URL']);
   assert.equal(c.failOn, 'error');

@@ -107,9 +107,11 @@ class DataWalk(object):
         words = seed_tables.words_in(statements)
         self.dirty = (self.dirty or set()) | words
         touched = set(k for k in keys if k[1].lower() in words)
-        # Rows of a child table go with its parent's (ON DELETE CASCADE, ON UPDATE CASCADE).
+        # Rows of a child table go with its parent's (ON DELETE CASCADE, ON UPDATE CASCADE). Only tables that still
+        # exist: self.tables may still hold one the statements just dropped (fittrackee renames by drop and create).
+        present = set(keys)
         for key, info in self.tables.items():
-            if any(fk["parent"] in touched for fk in info.fks):
+            if key in present and any(fk["parent"] in touched for fk in info.fks):
                 touched.add(key)
         return touched
 

@@ -8625,7 +8625,7 @@ function hasTableSizes(config) {
 
 // src/config.ts
 var CHECK_ORDER = ["graph", "upgrade", "roundtrip", "stairway", "data", "drift", "models-registered", "lint"];
-var DEFAULT_CHECKS = CHECK_ORDER.filter((c) => c !== "data");
+var DEFAULT_CHECKS = [...CHECK_ORDER];
 var PYPROJECT_KEYS = /* @__PURE__ */ new Set([
   "config",
   "name",
@@ -17214,4 +17214,4 @@ export {
   resolveColor,
   renderText
 };
-/*! For license information please see chunk-GXBZTKPP.js.LEGAL.txt */
+/*! For license information please see chunk-F42PDHJJ.js.LEGAL.txt */
