@@ -125,3 +125,27 @@ test('SQLite batch mode on a referenced table with PRAGMA foreign_keys=ON: an er
   assert.notEqual(up.code, 0);
   assert.match(up.out, /FOREIGN KEY constraint failed[\s\S]*DROP TABLE teams/);
 });
+
+// fittrackee renames a table by create + copy + drop: the dropped child of a table the revision names was still read
+// as a referencing child ("relation activities does not exist"), and the data check stopped there.
+test('a revision that drops a child table while naming its parent (rename by create, copy, drop) is walked with rows on', async () => {
+  const dir = project('drop-child', [
+    ['dddd00000001', "    op.create_table('activities', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('user_id', sa.Integer(), sa.ForeignKey('users.id'), nullable=False))",
+      "    op.drop_table('activities')"],
+    ['dddd00000002', [
+      "    op.create_table('workouts', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('user_id', sa.Integer(), sa.ForeignKey('users.id'), nullable=False))",
+      "    op.execute('INSERT INTO workouts (id, user_id) SELECT id, user_id FROM activities')",
+      "    op.drop_table('activities')",
+    ].join('\n'), [
+      "    op.create_table('activities', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('user_id', sa.Integer(), sa.ForeignKey('users.id'), nullable=False))",
+      "    op.execute('INSERT INTO activities (id, user_id) SELECT id, user_id FROM workouts')",
+      "    op.drop_table('workouts')",
+    ].join('\n')],
+    ['dddd00000003', "    op.add_column('workouts', sa.Column('title', sa.String(40), nullable=True))",
+      "    with op.batch_alter_table('workouts') as b:\n        b.drop_column('title')"],
+  ]);
+  const run = await dataRun(dir);
+  const data = check(run.report!, 'data');
+  assert.deepEqual(data.findings.filter((f) => f.code === 'data/not-checked').map((f) => f.message), []);
+  assert.match(data.reason ?? '', /^9 revisions walked with rows/);
+});
