@@ -4,7 +4,7 @@
 // error naming the file and the revision; the section turns the data check on unless --checks leaves it out; a bad
 // section stops the run with exit 2 naming pyproject.toml and the key.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -183,3 +183,29 @@ for (const [dialect, database] of DATABASES) {
     assert.deepEqual(failed.map((f) => [f.file, f.details]), [['tests/data/paid_user_kept.sql', ['offending row: {"id": 3, "email": "cy@example.com", "plan": "free"}']]]);
   });
 }
+
+// An async project (asyncpg, the async env.py template): asyncpg prepares what it is given, and a prepared statement
+// holds one command, so a seed file with several statements failed ("cannot insert multiple commands into a
+// prepared statement"). The file now goes through asyncpg's simple query protocol, in the same transaction.
+test('postgresql through asyncpg: data-hand-pass with an async env.py, its two-statement seed file included', async () => {
+  const dir = join(work, 'asyncpg');
+  cpSync(fixture('data-hand-pass'), dir, { recursive: true });
+  const ini = join(dir, 'alembic.ini');
+  writeFileSync(ini, readFileSync(ini, 'utf8').replace(/^sqlalchemy\.url = .*$/m, 'sqlalchemy.url = postgresql+asyncpg://app:secret@localhost:5432/app'));
+  writeFileSync(join(dir, 'migrations', 'env.py'), [
+    'import asyncio', 'import os', '', 'from alembic import context', 'from sqlalchemy import pool',
+    'from sqlalchemy.ext.asyncio import async_engine_from_config', '', 'config = context.config', 'target_metadata = None', '', '',
+    'def do_run_migrations(connection):', '    context.configure(connection=connection, target_metadata=target_metadata)',
+    '    with context.begin_transaction():', '        context.run_migrations()', '', '',
+    'async def run_async_migrations():', '    section = config.get_section(config.config_ini_section, {})',
+    '    section["sqlalchemy.url"] = os.environ.get("DATABASE_URL") or section["sqlalchemy.url"]',
+    '    connectable = async_engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)',
+    '    async with connectable.connect() as connection:', '        await connection.run_sync(do_run_migrations)',
+    '    await connectable.dispose()', '', '', 'asyncio.run(run_async_migrations())', ''].join('\n'));
+  const { code, report, stderr } = await run(dir, 'postgres-local');
+  assert.equal(code, 0, `${stderr.slice(-2000)}\n${JSON.stringify(check(report, 'data').findings, null, 1)}`);
+  const data = check(report, 'data');
+  assert.match(data.reason ?? '', /5 of 5 assertions passed/);
+  // check() counts the users: both rows of the two-statement file went in, as on psycopg2.
+  assert.ok((data.summary ?? []).includes('revision e9d3b5f7a124: assertion tests/data/checks.py:check passed'), JSON.stringify(data.summary));
+});

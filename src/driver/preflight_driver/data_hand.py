@@ -69,6 +69,14 @@ def _statements(sql, dialect):
     return out
 
 
+def _asyncpg_script(conn, sql):
+    """Runs several statements on an asyncpg connection (its execute() without arguments: simple query protocol),
+    from the sync side of SQLAlchemy's adapter, as its own calls are."""
+    from sqlalchemy.util import await_only
+    raw = conn.connection.driver_connection  # SQLAlchemy's adapter, then asyncpg's Connection
+    await_only(raw.execute(sql))
+
+
 def _function(script):
     """The named function of a .py file, loaded once per run (its module named after the file)."""
     path = script["path"]
@@ -179,7 +187,13 @@ class HandData(object):
                 table = sa.table(name, *[sa.column(c) for c in row], schema=schema or None)
                 self.conn.execute(table.insert().values(**row))
             return
-        for statement in _statements(script.get("sql") or "", self.conn.dialect.name):
+        sql = script.get("sql") or ""
+        if self.conn.dialect.name == "postgresql" and self.conn.dialect.driver == "asyncpg" and sql.strip():
+            # asyncpg prepares what it is given, and a prepared statement holds one command: the file goes whole
+            # through its simple query protocol, on the same connection and in the same transaction.
+            _asyncpg_script(self.conn, sql)
+            return
+        for statement in _statements(sql, self.conn.dialect.name):
             self.conn.exec_driver_sql(statement)
 
     def after(self, revision):
