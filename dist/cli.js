@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-F42PDHJJ.js";
+} from "./chunk-HM3T4W3C.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts

@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-F42PDHJJ.js";
+} from "./chunk-HM3T4W3C.js";
 import {
   __commonJS,
   __require,

@@ -241,9 +241,10 @@ class RestorePoints {
     const usable = this.db.restore !== undefined && this.at >= 0 && this.at <= at;
     // The project's engines may hold pooled connections to the database about to be replaced.
     await this.driver.call('release', {});
+    const from = usable ? this.at + 1 : 0;
     if (usable) await this.db.restore!();
     else await this.db.reset();
-    const from = usable ? this.at + 1 : 0;
+    this.at = -1; // a restore uses its point up; the checkpoint below takes the next one
     if (from <= at) {
       const result = await this.driver.call('walk', {
         revisions: this.order.slice(from, at + 1).map((revision) => ({ revision, stairway: false })),

@@ -111,13 +111,18 @@ export class WorkingDatabase {
     });
   }
 
-  /** Back to the restore point (an empty database when there is none). */
+  /** Back to the restore point (an empty database when there is none), which is used up: the restore point
+   * becomes the database (a rename, not a copy; the walk takes its next point once it has replayed to it). */
   restore(): Promise<void> {
     return this.serially(async () => {
       await this.closeSnapshotClient();
       await this.dropDatabase();
-      if (this.hasCheckpoint) await this.copy(this.checkpointName, this.name);
-      else await this.createDatabase();
+      if (!this.hasCheckpoint) {
+        await this.createDatabase();
+        return;
+      }
+      await this.admin.query(`ALTER DATABASE ${this.admin.escapeIdentifier(this.checkpointName)} RENAME TO ${this.quoted()}`);
+      this.hasCheckpoint = false;
     });
   }
 

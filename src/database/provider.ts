@@ -47,7 +47,8 @@ export interface ThrowawayDatabase {
    * file copy), replacing the one before. Nobody may be connected (the driver's walk has ended). */
   checkpoint?(): Promise<void>;
   /** Back to the last restore point (reset() when there is none): the walk goes on from there instead of
-   * replaying every migration from base. */
+   * replaying every migration from base. The point is used up (it becomes the database): take another with
+   * checkpoint() to come back to it again. */
   restore?(): Promise<void>;
   /** Stops/drops/removes what provision started. Idempotent. */
   dispose(): Promise<void>;

@@ -2,7 +2,7 @@
 // env.py open the same database). Snapshots come from the driver; reset recreates the file; dispose removes the dir.
 
 import { rmSync } from 'node:fs';
-import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../errors.ts';
 import { registerDisposable } from './cleanup.ts';
@@ -52,10 +52,12 @@ export async function provisionSqlite(spec: ProvisionSpec): Promise<ThrowawayDat
     await copyFile(path, checkpointPath);
     hasCheckpoint = true;
   };
+  // The restore point is used up: the file becomes the database (a rename, not a copy).
   const restore = async () => {
     if (!hasCheckpoint) return create();
     for (const suffix of COMPANIONS) await rm(`${path}${suffix}`, { force: true });
-    await copyFile(checkpointPath, path);
+    await rename(checkpointPath, path);
+    hasCheckpoint = false;
   };
   const version = spec.sqliteVersion ?? 'unknown';
   spec.log?.(`sqlite: database file ${path}`);

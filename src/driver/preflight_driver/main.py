@@ -95,3 +95,12 @@ def main():
         if not handle(request):
             break
     current.dispose_current_engine()
+    # The interpreter's own teardown (every module, engine and object the project made, its atexit hooks) took
+    # 0.3-0.4 s after a walk, and nothing of it is ours to wait for: the answers are written, our connections are
+    # closed above, and the throwaway database is dropped by the caller. Leave at once.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    os._exit(0)

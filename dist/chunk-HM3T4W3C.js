@@ -13292,9 +13292,10 @@ var RestorePoints = class {
   async restoreTo(at2) {
     const usable = this.db.restore !== void 0 && this.at >= 0 && this.at <= at2;
     await this.driver.call("release", {});
+    const from = usable ? this.at + 1 : 0;
     if (usable) await this.db.restore();
     else await this.db.reset();
-    const from = usable ? this.at + 1 : 0;
+    this.at = -1;
     if (from <= at2) {
       const result = await this.driver.call("walk", {
         revisions: this.order.slice(from, at2 + 1).map((revision) => ({ revision, stairway: false })),
@@ -14264,13 +14265,18 @@ var WorkingDatabase = class _WorkingDatabase {
       this.hasCheckpoint = true;
     });
   }
-  /** Back to the restore point (an empty database when there is none). */
+  /** Back to the restore point (an empty database when there is none), which is used up: the restore point
+   * becomes the database (a rename, not a copy; the walk takes its next point once it has replayed to it). */
   restore() {
     return this.serially(async () => {
       await this.closeSnapshotClient();
       await this.dropDatabase();
-      if (this.hasCheckpoint) await this.copy(this.checkpointName, this.name);
-      else await this.createDatabase();
+      if (!this.hasCheckpoint) {
+        await this.createDatabase();
+        return;
+      }
+      await this.admin.query(`ALTER DATABASE ${this.admin.escapeIdentifier(this.checkpointName)} RENAME TO ${this.quoted()}`);
+      this.hasCheckpoint = false;
     });
   }
   serially(work) {
@@ -15186,7 +15192,7 @@ async function provisionPostgresUrl(spec) {
 
 // src/database/sqlite.ts
 import { rmSync as rmSync3 } from "node:fs";
-import { copyFile, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import { copyFile, rename, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 var FILE = "preflight.db";
 var COMPANIONS = ["-journal", "-wal", "-shm"];
@@ -15226,7 +15232,8 @@ async function provisionSqlite(spec) {
   const restore = async () => {
     if (!hasCheckpoint) return create();
     for (const suffix of COMPANIONS) await rm2(`${path}${suffix}`, { force: true });
-    await copyFile(checkpointPath, path);
+    await rename(checkpointPath, path);
+    hasCheckpoint = false;
   };
   const version = spec.sqliteVersion ?? "unknown";
   spec.log?.(`sqlite: database file ${path}`);
@@ -17214,4 +17221,4 @@ export {
   resolveColor,
   renderText
 };
-/*! For license information please see chunk-F42PDHJJ.js.LEGAL.txt */
+/*! For license information please see chunk-HM3T4W3C.js.LEGAL.txt */
