@@ -20,35 +20,56 @@ def _exception_chain(exc):
     return seen
 
 
+_DBAPI_MODULES = ("sqlite3", "psycopg2", "psycopg", "asyncpg", "aiosqlite", "pg8000", "pymysql", "MySQLdb")
+
+
+def _is_dbapi_error(e):
+    """An exception the database driver raised itself (a raw cursor's, not wrapped by SQLAlchemy)."""
+    if any(getattr(e, a, None) for a in ("pgcode", "sqlstate", "sqlite_errorcode", "sqlite_errorname")):
+        return True
+    return any(k.__module__.split(".")[0] in _DBAPI_MODULES and k.__name__ in ("Error", "DatabaseError", "PostgresError")
+               for k in type(e).__mro__)
+
+
+def _details_of(orig, statement):
+    """{'exception', 'code', 'detail', 'hint', 'statement'} of a DBAPI error (never empty: 'exception' is its class)."""
+    details = {"exception": type(orig).__name__}
+    for c in [orig] + [c for c in _exception_chain(orig)[1:]]:
+        code = getattr(c, "pgcode", None) or getattr(c, "sqlstate", None) or getattr(c, "sqlite_errorname", None)
+        if code and "code" not in details:
+            details["code"] = str(code)
+        diag = getattr(c, "diag", None)
+        detail = getattr(diag, "message_detail", None) if diag is not None else None
+        hint = getattr(diag, "message_hint", None) if diag is not None else None
+        detail = detail or (getattr(c, "detail", None) if not callable(getattr(c, "detail", None)) else None)
+        hint = hint or (getattr(c, "hint", None) if not callable(getattr(c, "hint", None)) else None)
+        if detail and "detail" not in details:
+            details["detail"] = mask_text(str(detail))
+        if hint and "hint" not in details:
+            details["hint"] = mask_text(str(hint))
+    if statement:
+        details["statement"] = mask_text(str(statement).strip())
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return details, "%s: %s" % (type(orig).__name__, first)
+
+
 def _db_details(exc):
-    """The database's own error from a DBAPI exception anywhere in the chain."""
+    """The database's own error from a DBAPI exception anywhere in the chain: wrapped by SQLAlchemy, or raised by
+    the driver itself (a migration's raw cursor, execute_values, copy_expert)."""
     try:
         from sqlalchemy.exc import DBAPIError, StatementError
     except Exception:  # pragma: no cover
         return None, None
-    for e in _exception_chain(exc):
+    chain = _exception_chain(exc)
+    for e in chain:
         if isinstance(e, (DBAPIError, StatementError)) and getattr(e, "orig", None) is not None:
-            orig = e.orig
-            details = {}
-            candidates = [orig] + [c for c in _exception_chain(orig)[1:]]
-            for c in candidates:
-                code = getattr(c, "pgcode", None) or getattr(c, "sqlstate", None) or getattr(c, "sqlite_errorname",
-                                                                                               None)
-                if code and "code" not in details:
-                    details["code"] = str(code)
-                diag = getattr(c, "diag", None)
-                detail = getattr(diag, "message_detail", None) if diag is not None else None
-                hint = getattr(diag, "message_hint", None) if diag is not None else None
-                detail = detail or (getattr(c, "detail", None) if not callable(getattr(c, "detail", None)) else None)
-                hint = hint or (getattr(c, "hint", None) if not callable(getattr(c, "hint", None)) else None)
-                if detail and "detail" not in details:
-                    details["detail"] = mask_text(str(detail))
-                if hint and "hint" not in details:
-                    details["hint"] = mask_text(str(hint))
-            if getattr(e, "statement", None):
-                details["statement"] = mask_text(str(e.statement).strip())
-            first = (str(orig).strip().splitlines() or [""])[0]
-            return details, "%s: %s" % (type(orig).__name__, first)
+            return _details_of(e.orig, getattr(e, "statement", None))
+    for e in chain:
+        if _is_dbapi_error(e):
+            query = getattr(getattr(e, "cursor", None), "query", None)  # psycopg2 keeps the cursor and its query
+            if isinstance(query, bytes):
+                query = query.decode("utf-8", "replace")
+            return _details_of(e, query)
     return None, None
 
 

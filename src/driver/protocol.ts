@@ -14,8 +14,8 @@ export interface DriverErrorPayload {
   file?: string;
   line?: number;
   traceback?: string;
-  /** The database's own error, when there is one. */
-  db?: { code?: string; detail?: string; hint?: string; statement?: string };
+  /** The database's own error, when there is one (exception: the DBAPI error's class; always there). */
+  db?: { exception?: string; code?: string; detail?: string; hint?: string; statement?: string };
   /** Steps that completed before the failure (upgrade/downgrade). */
   steps?: MigrationStep[];
 }

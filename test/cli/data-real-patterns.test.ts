@@ -149,3 +149,23 @@ test('a revision that drops a child table while naming its parent (rename by cre
   assert.deepEqual(data.findings.filter((f) => f.code === 'data/not-checked').map((f) => f.message), []);
   assert.match(data.reason ?? '', /^9 revisions walked with rows/);
 });
+
+// A migration that runs SQL through the driver's own cursor (op.get_bind().connection.cursor(), execute_values,
+// copy_expert): the database's error is not wrapped by SQLAlchemy, and it was taken for the migration's own Python
+// failure (a notice): a false pass. It is the database's error, on rows: an error, as plain Alembic fails.
+test('a raw DBAPI cursor failing on rows is the database\'s error (data/upgrade-fails-on-rows), on SQLite and PostgreSQL', async () => {
+  const dir = project('raw-cursor', [
+    ['eeee00000001', [
+      '    cur = op.get_bind().connection.cursor()',
+      "    cur.execute('ALTER TABLE users ADD COLUMN score integer NOT NULL')",
+    ].join('\n'), "    with op.batch_alter_table('users') as b:\n        b.drop_column('score')"],
+  ]);
+  for (const database of ['sqlite', 'postgres-local']) {
+    const run = await runCli(['check', dir, '--database', database, '--python', venvPython(), '--checks', 'upgrade,stairway,data', '--format', 'json']);
+    assert.ok(run.report, run.stderr);
+    assert.equal(run.code, 1, `${database}: ${run.stderr.slice(-1500)}`);
+    const data = check(run.report, 'data');
+    assert.deepEqual(data.findings.map((f) => [f.code, f.severity, f.revision]), [['data/upgrade-fails-on-rows', 'error', 'eeee00000001']], database);
+    assert.match(data.findings[0]!.message, database === 'sqlite' ? /Cannot add a NOT NULL column/ : /NotNullViolation: column "score" of relation "users" contains null values/);
+  }
+});

@@ -72,9 +72,10 @@ def _statements(sql, dialect):
 def _asyncpg_script(conn, sql):
     """Runs several statements on an asyncpg connection (its execute() without arguments: simple query protocol),
     from the sync side of SQLAlchemy's adapter, as its own calls are."""
-    from sqlalchemy.util import await_only
+    from sqlalchemy import util
+    wait = getattr(util, "await_", None) or util.await_only  # await_only: SQLAlchemy 1.4 and 2.0 (deprecated in 2.1)
     raw = conn.connection.driver_connection  # SQLAlchemy's adapter, then asyncpg's Connection
-    await_only(raw.execute(sql))
+    wait(raw.execute(sql))
 
 
 def _function(script):
