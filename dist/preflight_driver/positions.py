@@ -86,23 +86,47 @@ def _parsed(filename):
     return _ast_cache[filename]
 
 
-def _innermost_statement(tree, line):
-    best = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and node.lineno <= line <= (node.end_lineno or node.lineno):
-            if best is None or (node.end_lineno - node.lineno) <= (best.end_lineno - best.lineno):
-                best = node
-    return best
+_line_index = {}  # filename -> {line: the innermost statement spanning it}
+_call_cache = {}  # (filename, line) -> call_at's answer
+
+
+def _innermost_statement(filename, tree, line):
+    """The innermost statement spanning `line` (of equal spans, the last in ast.walk's order). Indexed once per
+    file: a walk of 500 revisions asks for every statement it traces."""
+    index = _line_index.get(filename)
+    if index is None:
+        index = _line_index[filename] = {}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.stmt):
+                continue
+            end = node.end_lineno or node.lineno
+            for at in range(node.lineno, end + 1):
+                best = index.get(at)
+                if best is None or (end - node.lineno) <= ((best.end_lineno or best.lineno) - best.lineno):
+                    index[at] = node
+    return index.get(line)
 
 
 def call_at(filename, line):
     """(call name, line of the call) for the outermost call on `line` of `filename`, e.g. ('op.add_column', 12)."""
+    key = (filename, line)
+    if key not in _call_cache:
+        _call_cache[key] = _call_at(filename, line)
+    return _call_cache[key]
+
+
+def _call_at(filename, line):
     tree = _parsed(filename)
     if tree is None:
         return None, line
-    stmt = _innermost_statement(tree, line)
+    stmt = _innermost_statement(filename, tree, line)
     if stmt is None:
         return None, line
+    return _call_at_statement(stmt, line)
+
+
+def _call_at_statement(stmt, line):
+    """The outermost call of `stmt` on `line` (else its first call): (name, line of the call)."""
     exprs = [child for name, child in ast.iter_fields(stmt) if name not in _HEADER_ONLY]
     calls = []
     for expr in exprs:
