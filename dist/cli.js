@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-HM3T4W3C.js";
+} from "./chunk-MVJ3L2ZJ.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts

@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-HM3T4W3C.js";
+} from "./chunk-MVJ3L2ZJ.js";
 import {
   __commonJS,
   __require,

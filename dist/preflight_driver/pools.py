@@ -13,13 +13,13 @@ import gc
 import weakref
 
 _POOLS = weakref.WeakSet()
-_INSTALLED = []
+_TRACKING = {"on": False}  # the listener is installed and SQLAlchemy gives each checkout its pool
 
 
 def _checked_out(dbapi_connection, record, proxy):
     pool = getattr(proxy, "_pool", None)
     if pool is None:
-        _INSTALLED[:] = []  # a SQLAlchemy without the attribute: every release scans the heap
+        _TRACKING["on"] = False  # a SQLAlchemy without the attribute: every release scans the heap
         return
     try:
         _POOLS.add(pool)
@@ -36,11 +36,11 @@ def install():
         event.listen(Pool, "checkout", _checked_out)
     except Exception:
         return
-    _INSTALLED.append(Pool)
+    _TRACKING["on"] = True
 
 
 def _pools():
-    if _INSTALLED:
+    if _TRACKING["on"]:
         return list(_POOLS)
     from sqlalchemy.pool import Pool
     return [obj for obj in gc.get_objects() if isinstance(obj, Pool)]

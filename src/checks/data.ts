@@ -27,8 +27,12 @@ function pythonSide(failure: DataFailure, hand?: DataConfig): boolean {
   return !failure.error.db && failure.error.kind === 'migration' && !(hand && !hand.generate);
 }
 
+function stepWords(phase: DataFailure['phase']): string {
+  return phase === 'down' ? 'downgrade' : phase === 'reup' ? 'upgrade after downgrade' : 'upgrade';
+}
+
 function notCheckedFinding(revision: string, record: RevisionRecord | undefined, failure: DataFailure): Finding {
-  const what = failure.phase === 'down' ? 'downgrade' : failure.phase === 'reup' ? 'upgrade after downgrade' : 'upgrade';
+  const what = stepWords(failure.phase);
   return {
     code: 'data/not-checked',
     severity: 'notice',
@@ -45,7 +49,7 @@ function notCheckedFinding(revision: string, record: RevisionRecord | undefined,
 
 function failureFinding(revision: string, record: RevisionRecord | undefined, failure: DataFailure): Finding {
   const down = failure.phase === 'down';
-  const what = down ? 'downgrade' : failure.phase === 'reup' ? 'upgrade after downgrade' : 'upgrade';
+  const what = stepWords(failure.phase);
   const f = findingFromDriverError(down ? 'data/downgrade-fails-on-rows' : 'data/upgrade-fails-on-rows', 'error', what,
     failure.error, { revision, file: record?.file, line: down ? record?.downgradeLine : record?.line });
   f.message = `${f.message} (with rows in the tables; the same ${down ? 'downgrade' : 'upgrade'} passes on empty tables)`;

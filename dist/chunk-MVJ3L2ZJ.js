@@ -9411,8 +9411,11 @@ function showRow(row2) {
 function pythonSide(failure, hand) {
   return !failure.error.db && failure.error.kind === "migration" && !(hand && !hand.generate);
 }
+function stepWords(phase) {
+  return phase === "down" ? "downgrade" : phase === "reup" ? "upgrade after downgrade" : "upgrade";
+}
 function notCheckedFinding(revision, record, failure) {
-  const what = failure.phase === "down" ? "downgrade" : failure.phase === "reup" ? "upgrade after downgrade" : "upgrade";
+  const what = stepWords(failure.phase);
   return {
     code: "data/not-checked",
     severity: "notice",
@@ -9429,7 +9432,7 @@ function notCheckedFinding(revision, record, failure) {
 }
 function failureFinding(revision, record, failure) {
   const down = failure.phase === "down";
-  const what = down ? "downgrade" : failure.phase === "reup" ? "upgrade after downgrade" : "upgrade";
+  const what = stepWords(failure.phase);
   const f = findingFromDriverError(
     down ? "data/downgrade-fails-on-rows" : "data/upgrade-fails-on-rows",
     "error",
@@ -17221,4 +17224,4 @@ export {
   resolveColor,
   renderText
 };
-/*! For license information please see chunk-HM3T4W3C.js.LEGAL.txt */
+/*! For license information please see chunk-MVJ3L2ZJ.js.LEGAL.txt */
