@@ -23,7 +23,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-MVJ3L2ZJ.js";
+} from "./chunk-SU5DU4MP.js";
 import "./chunk-GDJZYO7E.js";
 
 // src/cli.ts

@@ -24,7 +24,7 @@ import {
   resolveConfig,
   runChecks,
   urlPasswords
-} from "./chunk-MVJ3L2ZJ.js";
+} from "./chunk-SU5DU4MP.js";
 import {
   __commonJS,
   __require,

@@ -45,9 +45,12 @@ export class SqlContext {
     return `${root} AS _root, ${own} AS _oid`;
   }
 
-  /** With `roots`: only rows whose root is in $1. Every root expression is an indexed catalog column. */
-  onlyRoots(root: string): string {
-    return this.filters.roots ? `${root} = ANY ($1::oid[])` : 'true';
+  /** With `roots`: only rows whose root is in $1. Every root expression is an indexed catalog column. `same` are
+   * expressions the query's joins make equal to the root (the table's `c.oid`): said too, they let a generic plan
+   * start from the few roots on an index instead of range-scanning every user relation and filtering (a partial
+   * read then costs what the roots hold, not what the schema holds). */
+  onlyRoots(root: string, ...same: string[]): string {
+    return this.filters.roots ? [root, ...same].map((e) => `${e} = ANY ($1::oid[])`).join(' AND ') : 'true';
   }
 
   /** A user schema: not pg_catalog/information_schema/pg_toast/pg_temp_*, and within the requested ones. */

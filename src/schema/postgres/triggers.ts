@@ -13,7 +13,7 @@ SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_get_trigger
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE ${ctx.userOid('t.oid')} AND NOT t.tgisinternal AND ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('t.tgrelid')}
+WHERE ${ctx.userOid('t.oid')} AND NOT t.tgisinternal AND ${ctx.relation('n', 'c')} AND ${ctx.onlyRoots('t.tgrelid', 'c.oid')}
 ORDER BY 1, 2, 3`,
   toObjects: (rows) =>
     rows.map((r) => ({

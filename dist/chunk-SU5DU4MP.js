@@ -12548,9 +12548,12 @@ var SqlContext = class {
   tracked(root, own = "NULL::oid") {
     return `${root} AS _root, ${own} AS _oid`;
   }
-  /** With `roots`: only rows whose root is in $1. Every root expression is an indexed catalog column. */
-  onlyRoots(root) {
-    return this.filters.roots ? `${root} = ANY ($1::oid[])` : "true";
+  /** With `roots`: only rows whose root is in $1. Every root expression is an indexed catalog column. `same` are
+   * expressions the query's joins make equal to the root (the table's `c.oid`): said too, they let a generic plan
+   * start from the few roots on an index instead of range-scanning every user relation and filtering (a partial
+   * read then costs what the roots hold, not what the schema holds). */
+  onlyRoots(root, ...same2) {
+    return this.filters.roots ? [root, ...same2].map((e) => `${e} = ANY ($1::oid[])`).join(" AND ") : "true";
   }
   /** A user schema: not pg_catalog/information_schema/pg_toast/pg_temp_*, and within the requested ones. */
   namespace(n) {
@@ -12939,7 +12942,7 @@ SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_get_trigger
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE ${ctx.userOid("t.oid")} AND NOT t.tgisinternal AND ${ctx.relation("n", "c")} AND ${ctx.onlyRoots("t.tgrelid")}
+WHERE ${ctx.userOid("t.oid")} AND NOT t.tgisinternal AND ${ctx.relation("n", "c")} AND ${ctx.onlyRoots("t.tgrelid", "c.oid")}
 ORDER BY 1, 2, 3`,
   toObjects: (rows) => rows.map((r) => ({
     kind: "trigger",
@@ -17224,4 +17227,4 @@ export {
   resolveColor,
   renderText
 };
-/*! For license information please see chunk-MVJ3L2ZJ.js.LEGAL.txt */
+/*! For license information please see chunk-SU5DU4MP.js.LEGAL.txt */
